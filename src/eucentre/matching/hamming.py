@@ -1,0 +1,236 @@
+"""Numba kernels: popcount, multi-index-hashing probe, brute-force scan, exact lookup.
+
+Every kernel is ``nogil`` so a batch can be split across threads (see ``parallel.py``), and
+``cache=True`` so a serving process or a test run pays the LLVM compile once per machine.
+
+Hashes are rows of big-endian 64-bit words (a PDQ hash is 4 words, the hex string read left to
+right). Kernels emit matches as flat triplets ``(query_index, row, distance)``: the number of
+matches per query is unknown in advance, and a single growing buffer per thread is cheaper than
+per-query lists.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+CHUNKS = 16
+CHUNK_BITS = 16
+BUCKETS = 1 << CHUNK_BITS
+
+
+@intrinsic
+def _ctpop(typingctx, x):
+    # LLVM's ctpop lowers to the POPCNT instruction on the host CPU; the SWAR idiom is not
+    # always recognised, and this is the innermost operation of every kernel.
+    sig = types.uint64(types.uint64)
+
+    def codegen(context, builder, signature, args):
+        fn = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
+        return builder.call(fn, [args[0]])
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True, inline="always")
+def popcount64(x):
+    return _ctpop(x)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _chunk(words, row, j):
+    # Chunk 0 is the first four hex digits of the hash: the high 16 bits of word 0.
+    return (words[row, j >> 2] >> np.uint64(48 - 16 * (j & 3))) & np.uint64(0xFFFF)
+
+
+@njit(cache=True, nogil=True)
+def _grow(buf, k):
+    if k < buf.shape[0]:
+        return buf
+    new = np.empty(buf.shape[0] * 2, buf.dtype)
+    new[: buf.shape[0]] = buf
+    return new
+
+
+@njit(cache=True, nogil=True)
+def mih_search(queries, hashes, offsets, postings, masks, max_d, radius, flags):
+    """Multi-index hashing range search; returns (query_index, row, distance) arrays.
+
+    ``masks`` lists every 16-bit flip pattern of weight <= ``radius``. By pigeonhole a stored
+    hash within ``max_d`` has at least one chunk within ``radius = max_d // 16`` of the query's
+    chunk, so probing those buckets finds every match. A hash found through several chunks is
+    reported only from the first chunk that could have found it, which avoids a per-query
+    "seen" set. ``flags[row] != 0`` hides a row (removed or disabled).
+    """
+    m = queries.shape[0]
+    nmask = masks.shape[0]
+    cap = 1024
+    out_q = np.empty(cap, np.int64)
+    out_r = np.empty(cap, np.int64)
+    out_d = np.empty(cap, np.int32)
+    k = 0
+    qc = np.empty(CHUNKS, np.uint64)
+    for qi in range(m):
+        q0 = queries[qi, 0]
+        q1 = queries[qi, 1]
+        q2 = queries[qi, 2]
+        q3 = queries[qi, 3]
+        for j in range(CHUNKS):
+            qc[j] = _chunk(queries, qi, j)
+        for j in range(CHUNKS):
+            base = qc[j]
+            for mi in range(nmask):
+                key = base ^ masks[mi]
+                start = offsets[j, key]
+                end = offsets[j, key + 1]
+                for p in range(start, end):
+                    row = postings[j, p]
+                    d = (
+                        popcount64(hashes[row, 0] ^ q0)
+                        + popcount64(hashes[row, 1] ^ q1)
+                        + popcount64(hashes[row, 2] ^ q2)
+                        + popcount64(hashes[row, 3] ^ q3)
+                    )
+                    if d > max_d or flags[row] != 0:
+                        continue
+                    seen = False
+                    for i in range(j):
+                        if popcount64(_chunk(hashes, row, i) ^ qc[i]) <= radius:
+                            seen = True
+                            break
+                    if seen:
+                        continue
+                    if k >= out_q.shape[0]:
+                        out_q = _grow(out_q, k)
+                        out_r = _grow(out_r, k)
+                        out_d = _grow(out_d, k)
+                    out_q[k] = qi
+                    out_r[k] = row
+                    out_d[k] = d
+                    k += 1
+    return out_q[:k], out_r[:k], out_d[:k]
+
+
+@njit(cache=True, nogil=True)
+def brute_search(queries, hashes, nrows, max_d, flags):
+    """Linear scan of rows ``[0, nrows)``; exact for any radius.
+
+    Queries are taken in blocks so each stored row is loaded once per block rather than once
+    per query: the scan is then bound by popcount throughput, not memory bandwidth.
+    """
+    m = queries.shape[0]
+    w = hashes.shape[1]
+    cap = 1024
+    out_q = np.empty(cap, np.int64)
+    out_r = np.empty(cap, np.int64)
+    out_d = np.empty(cap, np.int32)
+    k = 0
+    block = 32
+    for qb in range(0, m, block):
+        qe = min(m, qb + block)
+        for row in range(nrows):
+            if flags[row] != 0:
+                continue
+            for qi in range(qb, qe):
+                d = 0
+                for c in range(w):
+                    d += popcount64(hashes[row, c] ^ queries[qi, c])
+                if d <= max_d:
+                    if k >= out_q.shape[0]:
+                        out_q = _grow(out_q, k)
+                        out_r = _grow(out_r, k)
+                        out_d = _grow(out_d, k)
+                    out_q[k] = qi
+                    out_r[k] = row
+                    out_d[k] = d
+                    k += 1
+    # Emit in query order like the MIH kernel, so callers can group without re-sorting rows.
+    order = np.argsort(out_q[:k], kind="mergesort")
+    return out_q[:k][order], out_r[:k][order], out_d[:k][order]
+
+
+@njit(cache=True, nogil=True)
+def _row_cmp(hashes, row, queries, qi):
+    for c in range(hashes.shape[1]):
+        a = hashes[row, c]
+        b = queries[qi, c]
+        if a < b:
+            return -1
+        if a > b:
+            return 1
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def exact_search(queries, hashes, flags):
+    """Binary search of each query in lexicographically sorted rows (MD5/SHA-256 digests)."""
+    m = queries.shape[0]
+    n = hashes.shape[0]
+    cap = 256
+    out_q = np.empty(cap, np.int64)
+    out_r = np.empty(cap, np.int64)
+    k = 0
+    for qi in range(m):
+        lo = 0
+        hi = n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if _row_cmp(hashes, mid, queries, qi) < 0:
+                lo = mid + 1
+            else:
+                hi = mid
+        row = lo
+        while row < n and _row_cmp(hashes, row, queries, qi) == 0:
+            if flags[row] == 0:
+                if k >= out_q.shape[0]:
+                    out_q = _grow(out_q, k)
+                    out_r = _grow(out_r, k)
+                out_q[k] = qi
+                out_r[k] = row
+                k += 1
+            row += 1
+    return out_q[:k], out_r[:k], np.zeros(k, np.int32)
+
+
+@njit(cache=True, nogil=True)
+def fnv1a64(blob, offsets):
+    """64-bit FNV-1a of each id (``blob[offsets[i]:offsets[i+1]]``), the key of the id table."""
+    n = offsets.shape[0] - 1
+    out = np.empty(n, np.uint64)
+    prime = np.uint64(0x100000001B3)
+    for i in range(n):
+        h = np.uint64(0xCBF29CE484222325)
+        for p in range(offsets[i], offsets[i + 1]):
+            h = (h ^ np.uint64(blob[p])) * prime
+        out[i] = h
+    return out
+
+
+@njit(cache=True, nogil=True)
+def popcount_throughput(words, reps):
+    """Tight popcount loop, used by the benchmark to measure the machine's comparison limit."""
+    total = 0
+    for _ in range(reps):
+        for i in range(words.shape[0]):
+            total += popcount64(words[i])
+    return total
+
+
+@functools.lru_cache(maxsize=8)
+def flip_masks(radius: int) -> np.ndarray:
+    """All 16-bit patterns of Hamming weight <= radius, lightest first."""
+    values = np.arange(BUCKETS, dtype=np.uint64)
+    weights = np.array([bin(v).count("1") for v in range(BUCKETS)], dtype=np.int64)
+    keep = weights <= radius
+    order = np.argsort(weights[keep], kind="stable")
+    return values[keep][order]
+
+
+def mask_count(radius: int) -> int:
+    from math import comb
+
+    return sum(comb(CHUNK_BITS, i) for i in range(min(radius, CHUNK_BITS) + 1))
