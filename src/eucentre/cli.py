@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from eucentre.audit.cli import audit_app
+from eucentre.auth.cli import keys_app, orgs_app, users_app
+from eucentre.demo.cli import demo_app
 from eucentre.matching.cli import index_app
 from eucentre.media.cli import hash_command
+from eucentre.operations.cli import db_app, serve
 
 app = typer.Typer(
     name="eucentre",
@@ -14,5 +18,12 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+app.command("serve")(serve)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 app.command("hash")(hash_command)
 app.add_typer(index_app, name="index")

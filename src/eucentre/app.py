@@ -1,0 +1,151 @@
+"""create_app(): routers, middleware, error handlers."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from eucentre.audit.pages import router as audit_pages
+from eucentre.audit.service import record_event
+from eucentre.auth import csrf
+from eucentre.auth.api import router as auth_api
+from eucentre.auth.pages import router as auth_pages
+from eucentre.config import Settings, get_settings
+from eucentre.db import engine_for, make_session_factory, transaction
+from eucentre.kit.logs import request_id
+from eucentre.kit.metrics import HttpMetrics
+from eucentre.operations.api import router as operations_api
+from eucentre.web import errors as web_errors
+from eucentre.web.pages import router as web_pages
+from eucentre.web.templating import PACKAGE_ROOT, build_environment
+from eucentre.worker import TaskQueue
+
+log = logging.getLogger("eucentre.http")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    # Nothing is ever loaded from elsewhere (which is why FastAPI's CDN-based /docs is off).
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'",
+}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    run_worker: bool = False,
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or engine_for(settings)
+    queue = TaskQueue(settings, session_factory=make_session_factory(engine))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if run_worker:
+            queue.start_consumer()
+        try:
+            yield
+        finally:
+            queue.stop_consumer()
+
+    app = FastAPI(
+        title="EU Centre API",
+        version="1",
+        description="Reports, indicators, referrals and complaints of the EU Centre.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.templates = build_environment()
+    app.state.metrics = HttpMetrics()
+    app.state.tasks = queue
+
+    web_errors.install(app)
+    for router in (operations_api, auth_api, web_pages, auth_pages, audit_pages):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=PACKAGE_ROOT / "web" / "static"), name="static")
+
+    @app.middleware("http")
+    async def request_transaction(request: Request, call_next):  # type: ignore[no-untyped-def]
+        return await _handle(request, call_next)
+
+    return app
+
+
+async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+    """Request id, CSRF nonce, the request's transaction, metrics and security headers.
+
+    The transaction commits when the handler succeeded (a page that renders its own 4xx, such as
+    a failed sign-in, has succeeded at recording it) and rolls back when an error was raised.
+    """
+    app = request.app
+    rid = request.headers.get("x-request-id", "")
+    rid = rid if rid.isalnum() and len(rid) <= 64 else uuid.uuid4().hex
+    token = request_id.set(rid)
+    nonce = request.cookies.get(csrf.COOKIE)
+    new_nonce = nonce is None
+    request.state.csrf_nonce = nonce or csrf.new_nonce()
+    request.state.failed = False
+    session = app.state.session_factory()
+    request.state.db = session
+    started = time.perf_counter()
+    try:
+        try:
+            response = await call_next(request)
+            if request.state.failed or response.status_code >= 500:
+                session.rollback()
+            else:
+                session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("unhandled error")
+            response = JSONResponse(
+                {"error": "internal_error", "detail": f"something went wrong; reference {rid}"},
+                status_code=500,
+            )
+        finally:
+            session.close()
+        _persist_security_events(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        app.state.metrics.requests.labels(template, request.method, str(response.status_code)).inc()
+        app.state.metrics.latency.labels(template, request.method).observe(
+            time.perf_counter() - started
+        )
+        response.headers["X-Request-ID"] = rid
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if new_nonce or getattr(request.state, "rotate_csrf", False):
+            response.set_cookie(
+                csrf.COOKIE,
+                csrf.new_nonce() if not new_nonce else request.state.csrf_nonce,
+                httponly=True,
+                samesite="strict",
+                secure=app.state.settings.is_production,
+                path="/",
+            )
+        return response
+    finally:
+        request_id.reset(token)
+
+
+def _persist_security_events(request: Request) -> None:
+    events = getattr(request.state, "security_events", None)
+    if not events:
+        return
+    with transaction(request.app.state.session_factory) as session:
+        for event in events:
+            record_event(session, event)

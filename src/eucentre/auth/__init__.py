@@ -1,0 +1,1 @@
+"""Who is calling: staff sessions, API keys, roles, scopes and CSRF."""

@@ -1,0 +1,154 @@
+"""Every route declares who may call it, with `Depends(allow(...))`.
+
+The declaration is data (an `Access` on the dependency), so tests can read the whole route table
+and prove that nobody outside a route's declaration gets through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from eucentre import errors
+from eucentre.audit.service import AuditEvent
+from eucentre.auth import csrf
+from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
+from eucentre.auth import service as auth_service
+from eucentre.db import get_session
+from eucentre.models import Role
+
+SESSION_COOKIE = "eucentre_session"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a route: anyone, some staff roles, and/or some organisation kinds with a scope."""
+
+    public: bool = False
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    organisations: frozenset[PrincipalKind] = field(default_factory=frozenset)
+    scope: str | None = None
+    # Staff routes answer browsers: anonymous callers are sent to sign in instead of a 401.
+    page: bool = False
+
+    def admits(self, principal: Principal) -> bool:
+        if self.public:
+            return True
+        if principal.kind is PrincipalKind.staff:
+            return principal.role in self.roles
+        if principal.kind in self.organisations:
+            return self.scope is None or self.scope in principal.scopes
+        return False
+
+
+class SignInRequired(errors.Unauthenticated):
+    code = "sign_in_required"
+
+
+class CsrfFailed(errors.Forbidden):
+    code = "csrf_failed"
+
+
+class AccessGuard:
+    """The dependency that enforces an `Access` and leaves the principal on request.state."""
+
+    def __init__(self, access: Access) -> None:
+        self.access = access
+
+    async def __call__(self, request: Request, session: Session = Depends(get_session)) -> Principal:
+        principal = identify(request, session)
+        request.state.principal = principal
+        if not self.access.admits(principal):
+            if principal.kind is PrincipalKind.anonymous:
+                raise SignInRequired("sign in or present an API key") if self.access.page else (
+                    errors.Unauthenticated("an API key or a staff session is required")
+                )
+            note_security_event(
+                request,
+                AuditEvent(
+                    actor=principal.actor,
+                    action="access.denied",
+                    object_type="route",
+                    object_id=request.scope.get("route").path if request.scope.get("route") else "-",
+                    details={"method": request.method},
+                ),
+            )
+            raise errors.Forbidden("you may not use this", code="forbidden")
+        if request.method in UNSAFE_METHODS and principal.kind is PrincipalKind.staff:
+            await check_csrf(request)
+        return principal
+
+
+def allow(
+    *,
+    public: bool = False,
+    roles: set[Role] | frozenset[Role] = frozenset(),
+    organisations: set[PrincipalKind] | frozenset[PrincipalKind] = frozenset(),
+    scope: str | None = None,
+    page: bool = False,
+) -> Callable[..., Principal]:
+    return AccessGuard(
+        Access(
+            public=public,
+            roles=frozenset(roles),
+            organisations=frozenset(organisations),
+            scope=scope,
+            page=page,
+        )
+    )  # type: ignore[return-value]
+
+
+ALL_STAFF = frozenset(Role)
+
+
+def identify(request: Request, session: Session) -> Principal:
+    """Bearer key first (API clients), then the session cookie (browsers), else anonymous."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, credentials = header.partition(" ")
+        if scheme.lower() != "bearer" or not credentials.strip():
+            raise errors.Unauthenticated("use Authorization: Bearer KEY", code="invalid_api_key")
+        try:
+            return auth_service.principal_for_key(session, credentials.strip())
+        except errors.Unauthenticated as refused:
+            if refused.code == "revoked_api_key":
+                note_security_event(
+                    request,
+                    AuditEvent(actor="anonymous", action="auth.revoked_key_used",
+                               object_type="api_key", object_id=credentials.split("_")[1]),
+                )
+            raise
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        principal = auth_service.principal_for_session(session, token)
+        if principal is not None:
+            return principal
+    return ANONYMOUS
+
+
+async def check_csrf(request: Request) -> None:
+    nonce = request.cookies.get(csrf.COOKIE)
+    presented = request.headers.get(csrf.HEADER)
+    if presented is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(csrf.FORM_FIELD)
+        presented = value if isinstance(value, str) else None
+    if not csrf.valid(request.app.state.settings.secret, nonce, presented):
+        raise CsrfFailed("the form has expired or did not come from this site; reload and retry")
+
+
+def note_security_event(request: Request, event: AuditEvent) -> None:
+    """Audit entries that must survive the request's rollback (refusals are what they record)."""
+    events = getattr(request.state, "security_events", None)
+    if events is None:
+        events = request.state.security_events = []
+    events.append(event)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from eucentre.models import ApiKey, Organisation, SignInAttempt, StaffSession, StaffUser
+
+
+def organisation_by_name(session: Session, name: str) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.name == name))
+
+
+def organisation(session: Session, organisation_id: int) -> Organisation | None:
+    return session.get(Organisation, organisation_id)
+
+
+def organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def user_by_email(session: Session, email: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.email == email))
+
+
+def users(session: Session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
+    return session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+
+
+def keys_of(session: Session, organisation_id: int) -> list[ApiKey]:
+    return list(
+        session.scalars(
+            select(ApiKey).where(ApiKey.organisation_id == organisation_id).order_by(ApiKey.id)
+        )
+    )
+
+
+def live_session(session: Session, token_hash: str, now: datetime) -> StaffSession | None:
+    return session.scalar(
+        select(StaffSession).where(
+            StaffSession.token_hash == token_hash,
+            StaffSession.revoked_at.is_(None),
+            StaffSession.expires_at > now,
+        )
+    )
+
+
+def failures_since(session: Session, subject: str, since: datetime) -> int:
+    return session.scalar(
+        select(func.count()).where(SignInAttempt.subject == subject, SignInAttempt.at > since)
+    ) or 0
+
+
+def forget_failures(session: Session, subject: str) -> None:
+    session.execute(delete(SignInAttempt).where(SignInAttempt.subject == subject))
+
+
+def forget_failures_before(session: Session, before: datetime) -> int:
+    return session.execute(delete(SignInAttempt).where(SignInAttempt.at < before)).rowcount

@@ -1,0 +1,36 @@
+"""What every CLI command shares: the same settings as the server, one transaction per command,
+and errors printed plainly with exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from eucentre import errors
+from eucentre.config import get_settings
+from eucentre.db import engine_for, make_session_factory, transaction
+
+CLI_ACTOR = "cli"
+err_console = Console(stderr=True)
+
+
+def fail(message: str, *, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=code)
+
+
+@contextmanager
+def cli_transaction() -> Iterator[Session]:
+    """A transaction on the configured database; AppErrors become a clear message and exit 2."""
+    engine = engine_for(get_settings())
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            yield session
+    except errors.AppError as failure:
+        raise fail(str(failure.detail)) from None
+    finally:
+        engine.dispose()

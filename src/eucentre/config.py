@@ -1,0 +1,84 @@
+"""One settings object for the server, the workers and the CLI (env prefix EUCENTRE_)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Known only so that production can refuse it: a development secret everyone can read.
+DEVELOPMENT_SECRET = "development-secret-do-not-use-in-production"  # noqa: S105
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class InsecureConfiguration(RuntimeError):
+    """Production was asked to start with a setting that would make it unsafe."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EUCENTRE_", extra="ignore")
+
+    environment: Environment = Environment.development
+    data_dir: Path = Field(default=Path("var"), description="Database, blobs and task queue.")
+    database_url: str | None = Field(default=None, description="Defaults to SQLite in data_dir.")
+    redis_url: str | None = Field(default=None, description="Use RedisHuey when set.")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs sessions and CSRF tokens, derives the blob key."
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    embedded_worker: bool = Field(default=True, description="Run the task consumer in `serve`.")
+    worker_threads: int = 2
+    session_hours: float = 8.0
+    sign_in_max_failures_per_account: int = 5
+    sign_in_max_failures_per_address: int = 20
+    sign_in_window_minutes: int = 15
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment is Environment.production:
+            secret = self.secret_key.get_secret_value() if self.secret_key else ""
+            if not secret or secret == DEVELOPMENT_SECRET or len(secret) < 32:
+                raise InsecureConfiguration(
+                    "EUCENTRE_SECRET_KEY must be set to a random value of at least 32 "
+                    "characters in production"
+                )
+        return self
+
+    @property
+    def secret(self) -> bytes:
+        value = self.secret_key.get_secret_value() if self.secret_key else DEVELOPMENT_SECRET
+        return value.encode()
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.production
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'eucentre.db').resolve()}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def task_queue_path(self) -> Path:
+        return self.data_dir / "tasks.db"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return Settings()

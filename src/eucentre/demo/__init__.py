@@ -1,0 +1,1 @@
+"""Demo data for `make run`: benign, synthetic, and refused in production."""

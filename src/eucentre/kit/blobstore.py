@@ -1,0 +1,66 @@
+"""Quarantined file storage: every blob is encrypted with AES-256-GCM before it touches disk."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from eucentre.kit.crypto import open_sealed, seal
+
+
+class BlobNotFound(KeyError):
+    pass
+
+
+class BlobStore(Protocol):
+    def put(self, data: bytes) -> str: ...
+    def get(self, blob_id: str) -> bytes: ...
+    def delete(self, blob_id: str) -> None: ...
+    def exists(self, blob_id: str) -> bool: ...
+
+
+class FilesystemBlobStore:
+    """Blobs as files under one root, named by random ids, sharded to keep folders small.
+
+    The blob id is bound into the ciphertext as associated data, so a file moved to another
+    name fails to decrypt instead of silently answering for the wrong blob.
+    """
+
+    def __init__(self, root: Path, key: bytes) -> None:
+        self._root = root
+        self._key = key
+
+    def _path(self, blob_id: str) -> Path:
+        if not blob_id.isalnum():
+            raise BlobNotFound(blob_id)
+        return self._root / blob_id[:2] / blob_id
+
+    def put(self, data: bytes) -> str:
+        blob_id = secrets.token_hex(16)
+        path = self._path(blob_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a crash never leaves a half-written blob under a real id.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(seal(self._key, data, context=blob_id.encode()))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        return blob_id
+
+    def get(self, blob_id: str) -> bytes:
+        path = self._path(blob_id)
+        try:
+            sealed = path.read_bytes()
+        except FileNotFoundError as missing:
+            raise BlobNotFound(blob_id) from missing
+        return open_sealed(self._key, sealed, context=blob_id.encode())
+
+    def delete(self, blob_id: str) -> None:
+        self._path(blob_id).unlink(missing_ok=True)
+
+    def exists(self, blob_id: str) -> bool:
+        return self._path(blob_id).exists()

@@ -1,0 +1,20 @@
+"""All models, imported here so Alembic sees the whole metadata."""
+
+from eucentre.models.api_key import ApiKey
+from eucentre.models.audit import AuditEntry, AuditHead
+from eucentre.models.base import Base
+from eucentre.models.organisation import Organisation, OrganisationKind
+from eucentre.models.staff import Role, SignInAttempt, StaffSession, StaffUser
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "SignInAttempt",
+    "StaffSession",
+    "StaffUser",
+]

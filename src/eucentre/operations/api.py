@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from eucentre.auth.access import allow
+from eucentre.auth.principals import Principal
+from eucentre.operations.migrations import current_revision, head_revision
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz(_: Principal = Depends(allow(public=True))) -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "Not ready"}})
+def readyz(request: Request, _: Principal = Depends(allow(public=True))) -> JSONResponse:
+    """The database answers and its schema is at the code's migration head."""
+    engine = request.app.state.engine
+    checks: dict[str, str] = {}
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+        current = current_revision(engine)
+        head = head_revision(str(engine.url))
+        checks["migrations"] = "ok" if current == head else f"at {current}, code expects {head}"
+    except Exception as failure:  # noqa: BLE001 - readiness reports any failure, never raises
+        checks["database"] = f"unreachable: {type(failure).__name__}"
+    ready = all(value == "ok" for value in checks.values()) and len(checks) == 2
+    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
+                        status_code=200 if ready else 503)
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request, _: Principal = Depends(allow(public=True))) -> Response:
+    """Prometheus metrics: counts and latencies by route template, no personal data."""
+    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,43 @@
+"""`eucentre serve` and `eucentre db upgrade`."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from eucentre.config import get_settings
+from eucentre.kit import logs
+from eucentre.operations import migrations
+
+console = Console()
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def upgrade() -> None:
+    """Create the database or migrate it to the code's schema."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrations.upgrade(settings.resolved_database_url)
+    console.print(f"database at migration {migrations.head_revision(settings.resolved_database_url)}")
+
+
+def serve(
+    host: str | None = typer.Option(None, "--host", help="Default: EUCENTRE_HOST or 127.0.0.1."),
+    port: int | None = typer.Option(None, "--port", help="Default: EUCENTRE_PORT or 8000."),
+) -> None:
+    """Serve the platform (web pages, API and the embedded task consumer) until Ctrl-C."""
+    from eucentre.app import create_app
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    logs.configure(settings.log_level)
+    app = create_app(settings, run_worker=settings.embedded_worker)
+    base = f"http://{host}:{port}"
+    console.print(f"[bold]EU Centre platform[/] at {base}/  (Ctrl-C stops it)")
+    console.print(f"  staff sign-in  {base}/sign-in")
+    console.print(f"  API reference  {base}/api-docs   OpenAPI {base}/openapi.json")
+    console.print(f"  health         {base}/healthz  {base}/readyz  {base}/metrics")
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

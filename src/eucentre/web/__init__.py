@@ -1,0 +1,1 @@
+"""The web shell: layout, navigation, templates, sign-in and the landing page."""

@@ -1,0 +1,158 @@
+"""The landing page, sign-in and sign-out, and the staff overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from eucentre import errors
+from eucentre.auth import service as auth_service
+from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
+from eucentre.auth.principals import Principal
+from eucentre.db import get_session
+from eucentre.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class PublicService:
+    title: str
+    summary: str
+    href: str | None
+
+
+# Services appear here as they are built; an entry without a link says "coming soon".
+PUBLIC_SERVICES = (
+    PublicService(
+        "Complain about a removal",
+        "If an online service removed your content because of the Centre's indicators and you "
+        "think it was a mistake, tell us. A person will look at it.",
+        None,
+    ),
+    PublicService(
+        "Help for victims",
+        "Get help to have images of you taken down, without uploading them: your device "
+        "computes fingerprints and only those are sent.",
+        None,
+    ),
+    PublicService(
+        "Transparency",
+        "What the Centre did: reports received and forwarded, complaints, removals.",
+        None,
+    ),
+)
+
+
+@router.get("/", response_class=HTMLResponse)
+def landing(request: Request, _: Principal = Depends(allow(public=True))) -> HTMLResponse:
+    return render(request, "landing.html", {"public_services": PUBLIC_SERVICES})
+
+
+def _safe_next(next_path: str | None) -> str:
+    # Only same-site paths: an open redirect after sign-in is a phishing tool.
+    if next_path and next_path.startswith("/") and not next_path.startswith("//"):
+        return next_path
+    return "/staff"
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_form(
+    request: Request, next: str | None = None, _: Principal = Depends(allow(public=True))
+) -> HTMLResponse:
+    return render(request, "sign_in.html", {"next_path": _safe_next(next)})
+
+
+@router.post("/sign-in", response_class=HTMLResponse, response_model=None)
+async def sign_in(
+    request: Request,
+    email: str = Form(..., max_length=320),
+    password: str = Form(..., max_length=1024),
+    code: str = Form(..., max_length=16),
+    next: str = Form("/staff", max_length=2048),
+    session: Session = Depends(get_session),
+    _: Principal = Depends(allow(public=True)),
+) -> HTMLResponse | RedirectResponse:
+    await check_csrf(request)
+    settings = request.app.state.settings
+    try:
+        user, token = auth_service.sign_in(
+            session,
+            secret=settings.secret,
+            email=email,
+            password=password,
+            code=code,
+            client_address=request.client.host if request.client else "-",
+            limits=auth_service.SignInLimits(
+                per_account=settings.sign_in_max_failures_per_account,
+                per_address=settings.sign_in_max_failures_per_address,
+                window=timedelta(minutes=settings.sign_in_window_minutes),
+            ),
+            session_lifetime=timedelta(hours=settings.session_hours),
+        )
+    except auth_service.SignInRefused as refused:
+        # Rendered, not raised: the failed attempt and its audit entry must be committed.
+        return render(
+            request,
+            "sign_in.html",
+            {"error": str(refused.detail), "email": email, "next_path": _safe_next(next)},
+            status_code=refused.status,
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(settings.session_hours * 3600),
+        httponly=True,
+        samesite="strict",
+        secure=settings.is_production,
+        path="/",
+    )
+    request.state.rotate_csrf = True
+    return response
+
+
+@router.post("/sign-out", response_model=None)
+def sign_out(
+    request: Request,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(allow(roles=ALL_STAFF, page=True)),
+) -> RedirectResponse:
+    auth_service.sign_out(session, principal=principal)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    request.state.rotate_csrf = True
+    return response
+
+
+@router.get("/staff", response_class=HTMLResponse)
+def staff_home(
+    request: Request, _: Principal = Depends(allow(roles=ALL_STAFF, page=True))
+) -> HTMLResponse:
+    return render(request, "staff_home.html")
+
+
+def error_page(request: Request, error: errors.AppError, request_id: str) -> HTMLResponse:
+    titles = {
+        401: "Please sign in",
+        403: "You cannot do this",
+        404: "Page not found",
+        413: "Too large",
+        422: "Something in the request is not right",
+        429: "Too many attempts",
+    }
+    return render(
+        request,
+        "error.html",
+        {
+            "title": titles.get(error.status, "Request not accepted"),
+            "detail": error.detail if isinstance(error.detail, str) else "The request was not valid.",
+            "code": error.code,
+            "request_id": request_id,
+        },
+        status_code=error.status,
+    )
