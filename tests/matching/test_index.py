@@ -1,0 +1,261 @@
+"""HashIndex: ids, variants, in-place updates, disable, compaction, exact-digest indexes."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eucentre.matching import HashIndex, IndexUpdateError, Match
+from eucentre.matching.codec import words_to_hex
+from eucentre.matching.snapshot import CURRENT, DELTA_LOG
+
+from .conftest import clustered, distances, flip_bits
+
+
+def hexes(words):
+    return words_to_hex(words)
+
+
+@pytest.fixture
+def small(tmp_path, rng):
+    stored = clustered(rng, 500)
+    ids = [f"ind-{i}" for i in range(500)]
+    return HashIndex.build(tmp_path / "idx", "pdq", ids, hexes(stored)), stored
+
+
+def test_results_carry_string_ids_distance_and_variant(small, rng):
+    index, stored = small
+    q = flip_bits(rng, stored[42], 5)
+    (matches,) = index.search([hexes(q[None])[0]])
+    assert Match(5, "ind-42") in matches
+    assert matches == sorted(matches)
+    assert all(m.variant == "original" for m in matches)
+
+
+def test_variants_report_which_variant_matched(small, rng):
+    index, stored = small
+    far = rng.integers(0, 2**63, (1, 4)).astype(np.uint64)
+    rot = flip_bits(rng, stored[7], 3)[None]
+    flip = flip_bits(rng, stored[7], 10)[None]
+    (matches,) = index.search_variants(
+        [{"original": hexes(far)[0], "flip_h": hexes(flip)[0], "rot90": hexes(rot)[0]}]
+    )
+    best = {m.id: m for m in matches}
+    assert best["ind-7"] == Match(3, "ind-7", "rot90")
+    frames = index.search_variants([{"frame:0": hexes(far)[0], "frame:12": hexes(stored[9:10])[0]}])
+    assert Match(0, "ind-9", "frame:12") in frames[0]
+    with pytest.raises(ValueError, match="variant"):
+        index.search_variants([{"upside-down": hexes(far)[0]}])
+
+
+def test_same_distance_ties_keep_the_first_variant(small):
+    index, stored = small
+    h = hexes(stored[3:4])[0]
+    (matches,) = index.search_variants([{"rot180": h, "original": h}])
+    assert next(m for m in matches if m.id == "ind-3").variant == "rot180"
+
+
+def test_add_remove_disable_enable_without_rebuild(small, rng):
+    index, stored = small
+    snap = index.snapshot_name
+    new = flip_bits(rng, stored[0], 1)[None]
+    index.add(["fresh"], hexes(new))
+    assert Match(0, "fresh") in index.search(new)[0]
+    assert len(index) == 501 and index.snapshot_name == snap
+    index.remove(["ind-0"])
+    assert all(m.id != "ind-0" for m in index.search(stored[:1])[0])
+    index.disable(["fresh"])
+    assert all(m.id != "fresh" for m in index.search(new)[0])
+    assert index.get("fresh") == (hexes(new)[0], True)
+    index.enable(["fresh"])
+    assert Match(0, "fresh") in index.search(new)[0]
+    # A removed id may be reused.
+    index.add(["ind-0"], hexes(stored[:1]))
+    assert Match(0, "ind-0") in index.search(stored[:1])[0]
+    assert index.snapshot_name == snap
+    # A fresh process replays the delta log.
+    again = HashIndex.open(index.path)
+    assert again.search(new) == index.search(new)
+    assert len(again) == len(index) == 501
+
+
+def test_updates_are_all_or_nothing(small):
+    index, stored = small
+    with pytest.raises(IndexUpdateError) as err:
+        index.add(["ok", "ind-1", "bad id", "ok"], hexes(stored[:4]))
+    positions = [p for p, _ in err.value.problems]
+    assert positions == [1, 2, 3]
+    assert "ok" not in index
+    with pytest.raises(IndexUpdateError):
+        index.remove(["ind-1", "nope"])
+    assert "ind-1" in index
+    with pytest.raises(ValueError):
+        index.add(["x"], ["zz" * 32])
+    with pytest.raises(IndexUpdateError):
+        index.add(["x", "y"], hexes(stored[:1]))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=st.lists(
+        st.tuples(
+            st.sampled_from(["add", "remove", "disable", "enable", "compact"]),
+            st.integers(0, 59),
+            st.integers(0, 40),
+        ),
+        max_size=30,
+    ),
+    max_d=st.integers(0, 64),
+)
+def test_updates_match_a_model_after_any_sequence(tmp_path_factory, ops, max_d):
+    rng = np.random.default_rng(len(ops))
+    stored = clustered(rng, 40)
+    model = {f"i{i}": stored[i] for i in range(40)}
+    disabled: set[str] = set()
+    index = HashIndex.build(tmp_path_factory.mktemp("m") / "idx", "pdq", list(model), stored)
+    for op, k, flips in ops:
+        ident = f"i{k}"
+        if op == "add" and ident not in model:
+            h = flip_bits(rng, stored[k % 40], flips)
+            index.add([ident], h[None])
+            model[ident] = h
+        elif op in ("remove", "disable", "enable") and ident in model:
+            getattr(index, op)([ident])
+            if op == "remove":
+                del model[ident]
+                disabled.discard(ident)
+            elif op == "disable":
+                disabled.add(ident)
+            else:
+                disabled.discard(ident)
+        elif op == "compact":
+            index.compact()
+    live = [i for i in model if i not in disabled]
+    queries = np.stack([flip_bits(rng, stored[j], j % 35) for j in range(0, 40, 3)])
+    got = [sorted((m.distance, m.id) for m in ms) for ms in index.search(queries, max_d)]
+    if live:
+        dist = distances(queries, np.stack([model[i] for i in live]))
+        want = [sorted((int(d), live[j]) for j, d in enumerate(row) if d <= max_d) for row in dist]
+    else:
+        want = [[] for _ in queries]
+    assert got == want
+    assert len(index) == len(model)
+
+
+def test_background_compaction_swaps_atomically_while_serving(small, rng):
+    index, stored = small
+    old = index.snapshot_name
+    index.add([f"a{i}" for i in range(300)], hexes(stored[:300]))
+    index.disable(["ind-5"])
+    index.remove(["ind-6"])
+    before = index.search(stored[:50], 31)
+    stop = threading.Event()
+    seen: list = []
+
+    def serve():
+        while not stop.is_set():
+            seen.append(index.search(stored[:50], 31) == before)
+
+    reader = threading.Thread(target=serve)
+    reader.start()
+    thread = index.compact(wait=False)
+    lone = rng.integers(0, 2**63, (1, 4)).astype(np.uint64)
+    index.add(["during"], lone)  # lands in the old log, carried to the new one
+    thread.join()
+    stop.set()
+    reader.join()
+    index.wait_for_compaction()
+    assert index.snapshot_name != old
+    assert (index.path / CURRENT).read_text().strip() == index.snapshot_name
+    assert all(seen) and seen
+    assert Match(0, "during") in index.search(lone)[0]
+    assert index.delta_size <= 1  # at most the update racing the compaction
+    assert index.search(stored[:50], 31) == before
+    assert index.get("ind-5")[1] is True and "ind-6" not in index
+    assert HashIndex.open(index.path).search(stored[:61], 31) == index.search(stored[:61], 31)
+
+
+def test_auto_compaction_in_background(tmp_path, rng):
+    stored = clustered(rng, 100)
+    index = HashIndex.build(
+        tmp_path / "idx", "pdq", [f"i{i}" for i in range(100)], stored, auto_compact_at=20
+    )
+    for i in range(25):
+        index.add([f"n{i}"], stored[i : i + 1])
+    index.wait_for_compaction()
+    assert index.snapshot_name != "snap-000001"
+    assert len(index) == 125
+
+
+def test_another_process_sees_updates_after_refresh(small, rng):
+    index, stored = small
+    reader = HashIndex.open(index.path)
+    index.add(["late"], hexes(stored[1:2]))
+    assert "late" not in reader
+    assert reader.refresh() and "late" in reader
+    index.compact()
+    assert reader.refresh() and reader.snapshot_name == index.snapshot_name
+    assert reader.search(stored[:20]) == index.search(stored[:20])
+
+
+def test_torn_last_log_line_is_ignored_until_complete(small):
+    index, stored = small
+    log = index.path / index.snapshot_name / DELTA_LOG
+    with open(log, "a") as fh:
+        fh.write('{"op":"remove","id":"ind-')
+    again = HashIndex.open(index.path)
+    assert "ind-1" in again
+    with open(log, "a") as fh:
+        fh.write('1"}\n')
+    again.refresh()
+    assert "ind-1" not in again
+
+
+@pytest.mark.parametrize("signal,algo", [("md5", hashlib.md5), ("sha256", hashlib.sha256)])
+def test_exact_digest_index(tmp_path, signal, algo):
+    digests = [algo(str(i).encode()).hexdigest() for i in range(1000)]
+    ids = [f"f{i}" for i in range(1000)]
+    digests[10] = digests[11]  # two ids may share a digest
+    index = HashIndex.build(tmp_path / signal, signal, ids, digests)
+    res = index.search([digests[500], digests[11], algo(b"absent").hexdigest()], 31)
+    assert res[0] == [Match(0, "f500")]
+    assert res[1] == [Match(0, "f10"), Match(0, "f11")]
+    assert res[2] == []
+    index.add(["late"], [algo(b"absent").hexdigest()])
+    index.remove(["f500"])
+    res = index.search([digests[500], algo(b"absent").hexdigest()])
+    assert res == [[], [Match(0, "late")]]
+    index.compact()
+    assert index.search([digests[499], algo(b"absent").hexdigest()]) == [
+        [Match(0, "f499")],
+        [Match(0, "late")],
+    ]
+
+
+def test_empty_index(tmp_path):
+    index = HashIndex.build(tmp_path / "e", "pdq", [], np.empty((0, 4), np.uint64))
+    assert len(index) == 0 and index.search(["0" * 64]) == [[]]
+    index.add(["a"], ["0" * 64])
+    assert index.search(["0" * 64]) == [[Match(0, "a")]]
+
+
+def test_build_refuses_bad_input_and_leaves_nothing(tmp_path):
+    with pytest.raises(IndexUpdateError):
+        HashIndex.build(tmp_path / "x", "pdq", ["a", "a"], ["0" * 64, "1" * 64])
+    with pytest.raises(ValueError):
+        HashIndex.build(tmp_path / "x", "pdq", ["a"], ["0" * 63])
+    assert list(tmp_path.iterdir()) == []
+    HashIndex.build(tmp_path / "x", "pdq", ["a"], ["0" * 64])
+    with pytest.raises(FileExistsError):
+        HashIndex.build(tmp_path / "x", "pdq", ["b"], ["0" * 64])
+    assert HashIndex.build(tmp_path / "x", "pdq", ["b"], ["0" * 64], overwrite=True).search(
+        ["0" * 64]
+    ) == [[Match(0, "b")]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]
