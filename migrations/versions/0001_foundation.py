@@ -102,6 +102,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_staff_sessions_user_id'), ['user_id'], unique=False)
 
     # ### end Alembic commands ###
+    # The chain's head exists from the start, so appenders always lock an existing row.
+    op.execute("INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, 0, '" + "0" * 64 + "')")
     _make_audit_append_only()
 
 

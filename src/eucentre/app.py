@@ -24,6 +24,7 @@ from eucentre.kit.logs import request_id
 from eucentre.kit.metrics import HttpMetrics
 from eucentre.operations.api import router as operations_api
 from eucentre.web import errors as web_errors
+from eucentre.web.api_docs import router as api_docs
 from eucentre.web.pages import router as web_pages
 from eucentre.web.templating import PACKAGE_ROOT, build_environment
 from eucentre.worker import TaskQueue
@@ -37,6 +38,11 @@ SECURITY_HEADERS = {
     # Nothing is ever loaded from elsewhere (which is why FastAPI's CDN-based /docs is off).
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'",
 }
+
+
+# Every router of the platform. Kept as data so the API reference and the access tests can walk
+# all routes (FastAPI's own route list nests included routers in private types).
+ROUTERS = (operations_api, auth_api, web_pages, api_docs, auth_pages, audit_pages)
 
 
 def create_app(
@@ -74,7 +80,8 @@ def create_app(
     app.state.tasks = queue
 
     web_errors.install(app)
-    for router in (operations_api, auth_api, web_pages, auth_pages, audit_pages):
+    app.state.routers = ROUTERS
+    for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE_ROOT / "web" / "static"), name="static")
 

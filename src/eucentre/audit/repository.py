@@ -17,9 +17,8 @@ def claim_next_seq(session: Session) -> tuple[int, str]:
         update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq + 1)
     )
     if result.rowcount == 0:
-        session.add(AuditHead(id=HEAD_ID, seq=1, entry_hash=GENESIS_HASH))
-        session.flush()
-        return 1, GENESIS_HASH
+        # The migration creates the head; without it appenders could race to create it.
+        raise RuntimeError("audit_head is missing: run `eucentre db upgrade`")
     head = session.execute(
         select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == HEAD_ID)
     ).one()
@@ -34,7 +33,9 @@ def head(session: Session) -> tuple[int | None, str | None]:
     row = session.execute(
         select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == HEAD_ID)
     ).one_or_none()
-    return (row.seq, row.entry_hash) if row else (None, None)
+    if row is None or row.seq == 0:
+        return (None, None) if row is None else (0, GENESIS_HASH)
+    return row.seq, row.entry_hash
 
 
 def iter_links(session: Session, *, batch: int = 5000) -> Iterator[Link]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from eucentre import errors
@@ -103,6 +104,23 @@ def allow(
 
 
 ALL_STAFF = frozenset(Role)
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every API route of the app, from the routers it was built from."""
+    return [route for router in app.state.routers for route in router.routes
+            if isinstance(route, APIRoute)]
+
+
+def access_of(route: APIRoute) -> Access | None:
+    """The access a route declared, found among its dependencies (None: it declared none)."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        if isinstance(dependency.call, AccessGuard):
+            return dependency.call.access
+        pending.extend(dependency.dependencies)
+    return None
 
 
 def identify(request: Request, session: Session) -> Principal:
