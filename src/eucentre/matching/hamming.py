@@ -38,7 +38,9 @@ def _ctpop(typingctx, x):
 
 @njit(cache=True, nogil=True, inline="always")
 def popcount64(x):
-    return _ctpop(x)
+    # int64, not uint64: numba widens int64 + uint64 to float64, which would silently turn the
+    # distance accumulators into floats.
+    return np.int64(_ctpop(x))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -54,6 +56,18 @@ def _grow(buf, k):
     new = np.empty(buf.shape[0] * 2, buf.dtype)
     new[: buf.shape[0]] = buf
     return new
+
+
+@njit(cache=True, nogil=True)
+def _grow3(a, b, c, need):
+    size = max(need, 2 * a.shape[0])
+    na = np.empty(size, a.dtype)
+    nb = np.empty(size, b.dtype)
+    nc = np.empty(size, c.dtype)
+    na[: a.shape[0]] = a
+    nb[: b.shape[0]] = b
+    nc[: c.shape[0]] = c
+    return na, nb, nc
 
 
 @njit(cache=True, nogil=True)
@@ -74,7 +88,10 @@ def mih_search(queries, hashes, offsets, postings, masks, max_d, radius, flags):
     out_d = np.empty(cap, np.int32)
     k = 0
     qc = np.empty(CHUNKS, np.uint64)
-    for qi in range(m):
+    qi = 0
+    while qi < m:
+        k0 = k
+        cap = out_q.shape[0]
         q0 = queries[qi, 0]
         q1 = queries[qi, 1]
         q2 = queries[qi, 2]
@@ -104,14 +121,17 @@ def mih_search(queries, hashes, offsets, postings, masks, max_d, radius, flags):
                             break
                     if seen:
                         continue
-                    if k >= out_q.shape[0]:
-                        out_q = _grow(out_q, k)
-                        out_r = _grow(out_r, k)
-                        out_d = _grow(out_d, k)
-                    out_q[k] = qi
-                    out_r[k] = row
-                    out_d[k] = d
+                    if k < cap:
+                        out_q[k] = qi
+                        out_r[k] = row
+                        out_d[k] = d
                     k += 1
+        if k > cap:
+            # See brute_search: grow outside the hot loop, then redo this query.
+            out_q, out_r, out_d = _grow3(out_q, out_r, out_d, k)
+            k = k0
+            continue
+        qi += 1
     return out_q[:k], out_r[:k], out_d[:k]
 
 
@@ -130,24 +150,38 @@ def brute_search(queries, hashes, nrows, max_d, flags):
     out_d = np.empty(cap, np.int32)
     k = 0
     block = 32
-    for qb in range(0, m, block):
+    wide = w == 4  # PDQ / SHA-256; MD5 rows have two words
+    zero = np.uint64(0)
+    qb = 0
+    while qb < m:
         qe = min(m, qb + block)
+        k0 = k
+        cap = out_q.shape[0]
         for row in range(nrows):
             if flags[row] != 0:
                 continue
+            # Locals, not a loop over words: keeps the inner loop branch-free and in registers.
+            h0 = hashes[row, 0]
+            h1 = hashes[row, 1]
+            h2 = hashes[row, 2] if wide else zero
+            h3 = hashes[row, 3] if wide else zero
             for qi in range(qb, qe):
-                d = 0
-                for c in range(w):
-                    d += popcount64(hashes[row, c] ^ queries[qi, c])
+                d = popcount64(h0 ^ queries[qi, 0]) + popcount64(h1 ^ queries[qi, 1])
+                if wide:
+                    d += popcount64(h2 ^ queries[qi, 2]) + popcount64(h3 ^ queries[qi, 3])
                 if d <= max_d:
-                    if k >= out_q.shape[0]:
-                        out_q = _grow(out_q, k)
-                        out_r = _grow(out_r, k)
-                        out_d = _grow(out_d, k)
-                    out_q[k] = qi
-                    out_r[k] = row
-                    out_d[k] = d
+                    if k < cap:
+                        out_q[k] = qi
+                        out_r[k] = row
+                        out_d[k] = d
                     k += 1
+        if k > cap:
+            # Reassigning the buffers inside the hot loop costs ~10x (refcounting in the loop),
+            # so on overflow grow once and redo the block.
+            out_q, out_r, out_d = _grow3(out_q, out_r, out_d, k)
+            k = k0
+            continue
+        qb = qe
     # Emit in query order like the MIH kernel, so callers can group without re-sorting rows.
     order = np.argsort(out_q[:k], kind="mergesort")
     return out_q[:k][order], out_r[:k][order], out_d[:k][order]
