@@ -298,10 +298,12 @@ def main() -> None:
     for n, sub in zip(sizes, subs, strict=True):
         stored = cached(f"stored-{n}", lambda n=n: dataset(n))
         queries = cached(
-            f"queries-{n}-{args.queries}", lambda n=n: queries_for(stored, args.queries)
+            f"queries-{n}-{args.queries}", lambda s=stored: queries_for(s, args.queries)
         )
         t = time.perf_counter()
-        gt = cached(f"truth-{n}-{args.queries}", lambda: truth(stored, queries, args.workers))
+        gt = cached(
+            f"truth-{n}-{args.queries}", lambda s=stored, q=queries: truth(s, q, args.workers)
+        )
         print(f"n={n}: data + ground truth ready ({time.perf_counter() - t:.1f}s)", flush=True)
         gt_sub = pairs_set(*gt[gt[:, 0] < sub].T)
         with tempfile.TemporaryDirectory(dir=CACHE) as tmpdir:
