@@ -257,13 +257,18 @@ def sign_in(
         raise SignInRefused("wrong email, password or code")
     user.totp_last_step = step
     repository.forget_failures(session, account)
-    token = secrets.token_urlsafe(32)
-    session.add(
-        StaffSession(token_hash=sha256_hex(token), user_id=user.id, expires_at=now + session_lifetime)
-    )
+    token = open_session(session, user=user, lifetime=session_lifetime)
     audit.record(session, actor=f"user:{user.id}", action="auth.signed_in", object_type="user", object_id=user.id)
     session.flush()
     return user, token
+
+
+def open_session(session: Session, *, user: StaffUser, lifetime: timedelta) -> str:
+    """A new browser session for a user who has proved who they are; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(token_hash=sha256_hex(token), user_id=user.id, expires_at=utcnow() + lifetime))
+    session.flush()
+    return token
 
 
 def principal_for_session(session: Session, token: str) -> Principal | None:

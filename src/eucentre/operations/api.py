@@ -4,9 +4,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
+from eucentre.db import get_session
 from eucentre.operations.migrations import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
@@ -19,16 +21,18 @@ def healthz(_: Principal = Depends(allow(public=True))) -> dict[str, str]:
 
 
 @router.get("/readyz", responses={503: {"description": "Not ready"}})
-def readyz(request: Request, _: Principal = Depends(allow(public=True))) -> JSONResponse:
+def readyz(
+    session: Session = Depends(get_session), _: Principal = Depends(allow(public=True))
+) -> JSONResponse:
     """The database answers and its schema is at the code's migration head."""
-    engine = request.app.state.engine
     checks: dict[str, str] = {}
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        # The request's own connection: on SQLite a second one would queue behind its lock.
+        connection = session.connection()
+        connection.execute(text("SELECT 1"))
         checks["database"] = "ok"
-        current = current_revision(engine)
-        head = head_revision(str(engine.url))
+        current = current_revision(connection)
+        head = head_revision(str(connection.engine.url))
         checks["migrations"] = "ok" if current == head else f"at {current}, code expects {head}"
     except Exception as failure:  # noqa: BLE001 - readiness reports any failure, never raises
         checks["database"] = f"unreachable: {type(failure).__name__}"
