@@ -58,7 +58,7 @@ def _patterns() -> dict[str, np.ndarray]:
     blobs = 127 + 60 * blobs
     colour = np.stack([waves, rings, blobs], axis=-1)
     shapes = np.full((480, 640, 3), 30, np.float32)
-    for i in range(12):
+    for _ in range(12):
         cy, cx, r = rng.integers(40, 440), rng.integers(40, 600), rng.integers(15, 80)
         shapes[(y - cy) ** 2 + (x - cx) ** 2 < r * r] = rng.integers(0, 255, 3)
     return {

@@ -56,3 +56,11 @@ def test_known_values(tmp_path):
 @given(st.binary(max_size=5000), st.integers(min_value=1, max_value=600))
 def test_streamed_equals_whole(data, chunk):
     assert digest_stream(io.BytesIO(data), chunk_size=chunk) == digest_bytes(data)
+
+
+def test_hash_stream_matches_hash_file(astronaut_jpeg):
+    from eucentre.media import hash_file, hash_stream
+
+    with open(astronaut_jpeg, "rb") as stream:
+        from_stream = hash_stream(stream, name=astronaut_jpeg.name)
+    assert from_stream == hash_file(astronaut_jpeg)

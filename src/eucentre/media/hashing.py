@@ -12,11 +12,11 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from eucentre.media import errors
 from eucentre.media.decode import DEFAULT_MAX_PIXELS, DecodedImage, decode_image
-from eucentre.media.digests import Digests, digest_bytes, digest_file
+from eucentre.media.digests import Digests, digest_bytes, digest_file, digest_stream
 from eucentre.media.dihedral import EXIF_ORIENTATION, TRANSFORMS, pdq_with_dihedral
 from eucentre.media.formats import SNIFF_BYTES, Format, extension_mismatch, looks_truncated, sniff
 from eucentre.media.pdq import QUALITY_INDICATOR_MIN, downsample_64, pdq_from_buffer, pdq_hash
@@ -153,6 +153,28 @@ def hash_bytes(data: bytes, *, name: str = "", options: HashOptions = DEFAULT_OP
     fmt = _sniff_or_raise(head)
     source: Any = io.BytesIO(data)
     record = _hash_media(source, fmt, digest_bytes(data), head, bytes(data[-TAIL_BYTES:]), options)
+    _note_extension(record, name, fmt)
+    return record
+
+
+def hash_stream(
+    stream: BinaryIO, *, name: str = "", options: HashOptions = DEFAULT_OPTIONS
+) -> dict:
+    """Hash a seekable binary stream (an upload's spooled file, say). Raises ``MediaError``."""
+    try:
+        head = stream.read(SNIFF_BYTES)
+        if not head:
+            raise errors.EmptyFile("the file is empty")
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(max(0, size - TAIL_BYTES))
+        tail = stream.read(TAIL_BYTES)
+        stream.seek(0)
+        digests = digest_stream(stream)
+        stream.seek(0)
+    except (OSError, ValueError) as exc:
+        raise errors.Unreadable(f"cannot read stream: {exc}") from exc
+    fmt = _sniff_or_raise(head)
+    record = _hash_media(stream, fmt, digests, head, tail, options)
     _note_extension(record, name, fmt)
     return record
 
