@@ -129,9 +129,11 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
         route = request.scope.get("route")
         template = getattr(route, "path", "unmatched")
         app.state.metrics.requests.labels(template, request.method, str(response.status_code)).inc()
-        app.state.metrics.latency.labels(template, request.method).observe(
-            time.perf_counter() - started
-        )
+        elapsed = time.perf_counter() - started
+        app.state.metrics.latency.labels(template, request.method).observe(elapsed)
+        # The route template, not the path (paths carry ids), and never the client's address.
+        log.info("request", extra={"method": request.method, "route": template,
+                                   "status": response.status_code, "ms": round(elapsed * 1000, 1)})
         response.headers["X-Request-ID"] = rid
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
