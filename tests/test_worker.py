@@ -1,0 +1,111 @@
+"""The task queue on both storages: a task enqueued goes through the storage and runs."""
+
+import os
+import uuid
+
+import pytest
+from huey import RedisHuey, SqliteHuey
+from sqlalchemy import text
+
+from eucentre.audit import service as audit
+from eucentre.db import transaction
+from eucentre.worker import TaskQueue, make_huey
+
+REDIS_URL = os.environ.get("EUCENTRE_TEST_REDIS_URL")
+
+
+def storages(tmp_path):
+    yield "sqlite", SqliteHuey("eucentre-test", filename=str(tmp_path / "tasks.db"))
+    if REDIS_URL:
+        yield "redis", RedisHuey(f"eucentre-test-{uuid.uuid4().hex[:8]}", url=REDIS_URL)
+
+
+def break_first_entry(database, seq: int = 1) -> None:
+    with database.engine.begin() as connection:
+        if database.kind == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_entries_no_update"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_entries_append_only ON audit_entries"))
+        connection.execute(text(f"UPDATE audit_entries SET object_id = 'x' WHERE seq = {seq}"))
+
+
+def run_next(huey):
+    """What a consumer does: take the next task from storage and execute it."""
+    task = huey.dequeue()
+    assert task is not None, "the task reached the storage"
+    return huey.execute(task)
+
+
+def test_make_huey_follows_the_settings(settings, monkeypatch) -> None:
+    assert isinstance(make_huey(settings), SqliteHuey)
+    assert (settings.data_dir / "tasks.db").exists()
+    redis_settings = settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379/15"})
+    assert isinstance(make_huey(redis_settings), RedisHuey)
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "redis"])
+def test_the_audit_check_runs_through_each_storage(storage, settings, session_factory, tmp_path) -> None:
+    chosen = dict(storages(tmp_path)).get(storage)
+    if chosen is None:
+        pytest.skip("EUCENTRE_TEST_REDIS_URL is not set")
+    queue = TaskQueue(settings, session_factory=session_factory, huey=chosen)
+    with transaction(session_factory) as session:
+        audit.record(session, actor="test", action="test.done", object_type="thing", object_id=1)
+    queue.verify_audit_chain()
+    assert run_next(chosen) == {"entries": 1, "intact": True}
+    chosen.flush()
+
+
+def test_a_broken_chain_is_reported_and_audited(settings, session_factory, database, tmp_path) -> None:
+    from sqlalchemy import select
+
+    from eucentre.models import AuditEntry
+
+    huey = SqliteHuey("eucentre-test", filename=str(tmp_path / "tasks.db"))
+    queue = TaskQueue(settings, session_factory=session_factory, huey=huey)
+    with transaction(session_factory) as session:
+        for n in range(3):
+            audit.record(session, actor="test", action="test.done", object_type="thing", object_id=n)
+    break_first_entry(database, seq=2)
+    queue.verify_audit_chain()
+    assert run_next(huey) == {"entries": 3, "intact": False}
+    with transaction(session_factory) as session:
+        alarm = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.chain_broken")).one()
+    assert alarm.object_id == "2"
+
+
+def test_the_periodic_check_is_scheduled(settings, session_factory, tmp_path) -> None:
+    huey = SqliteHuey("eucentre-test", filename=str(tmp_path / "tasks.db"))
+    TaskQueue(settings, session_factory=session_factory, huey=huey)
+    periodic = [task.name for task in huey._registry.periodic_tasks]
+    assert periodic == ["verify_audit_chain"]
+
+
+def test_the_embedded_consumer_runs_tasks(settings, session_factory, database, tmp_path) -> None:
+    """The consumer `eucentre serve` starts: a task enqueued is picked up by its threads.
+    (Huey keeps no return value for periodic tasks, so the test watches the task's effect.)"""
+    import time
+
+    from sqlalchemy import select
+
+    from eucentre.models import AuditEntry
+
+    with transaction(session_factory) as session:
+        audit.record(session, actor="test", action="test.done", object_type="thing", object_id=1)
+    break_first_entry(database)
+    huey = SqliteHuey("eucentre-test", filename=str(tmp_path / "tasks.db"))
+    queue = TaskQueue(settings, session_factory=session_factory, huey=huey)
+    queue.start_consumer()
+    try:
+        queue.verify_audit_chain()
+        alarms: list[AuditEntry] = []
+        deadline = time.monotonic() + 30
+        while not alarms and time.monotonic() < deadline:
+            time.sleep(0.1)
+            with transaction(session_factory) as session:
+                alarms = session.scalars(
+                    select(AuditEntry).where(AuditEntry.action == "audit.chain_broken")
+                ).all()
+        assert len(alarms) == 1
+    finally:
+        queue.stop_consumer()
