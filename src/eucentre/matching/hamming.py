@@ -71,7 +71,7 @@ def _grow3(a, b, c, need):
 
 
 @njit(cache=True, nogil=True)
-def mih_search(queries, hashes, offsets, postings, masks, max_d, radius, flags):
+def mih_search(queries, hashes, offsets, postings, folds, masks, max_d, radius, flags):
     """Multi-index hashing range search; returns (query_index, row, distance) arrays.
 
     ``masks`` lists every 16-bit flip pattern of weight <= ``radius``. By pigeonhole a stored
@@ -79,6 +79,12 @@ def mih_search(queries, hashes, offsets, postings, masks, max_d, radius, flags):
     chunk, so probing those buckets finds every match. A hash found through several chunks is
     reported only from the first chunk that could have found it, which avoids a per-query
     "seen" set. ``flags[row] != 0`` hides a row (removed or disabled).
+
+    ``folds[j, p]`` is the 128-bit XOR fold ``(w0 ^ w2, w1 ^ w3)`` of posting ``p``'s hash,
+    stored next to the posting. Its distance to the query's fold never exceeds the true
+    distance (popcount(a ^ b) <= popcount(a) + popcount(b)), so it rejects candidates without
+    a false negative, while a random candidate sits ~64 +- 6 bits away: the bucket is streamed
+    and the random access into ``hashes`` is left to the few survivors.
     """
     m = queries.shape[0]
     nmask = masks.shape[0]
@@ -88,6 +94,9 @@ def mih_search(queries, hashes, offsets, postings, masks, max_d, radius, flags):
     out_d = np.empty(cap, np.int32)
     k = 0
     qc = np.empty(CHUNKS, np.uint64)
+    starts = np.empty((CHUNKS, nmask), np.int64)
+    ends = np.empty((CHUNKS, nmask), np.int64)
+    sink = np.zeros(1, np.uint64)
     qi = 0
     while qi < m:
         k0 = k
@@ -96,15 +105,32 @@ def mih_search(queries, hashes, offsets, postings, masks, max_d, radius, flags):
         q1 = queries[qi, 1]
         q2 = queries[qi, 2]
         q3 = queries[qi, 3]
+        f0 = q0 ^ q2
+        f1 = q1 ^ q3
         for j in range(CHUNKS):
             qc[j] = _chunk(queries, qi, j)
+        # Pass 1 issues every bucket lookup of the query (independent loads whose cache misses
+        # overlap); pass 2 then touches each bucket's first fold for the same reason; pass 3
+        # scans. Done in one loop, each probe's misses would be paid back to back.
         for j in range(CHUNKS):
             base = qc[j]
             for mi in range(nmask):
                 key = base ^ masks[mi]
-                start = offsets[j, key]
-                end = offsets[j, key + 1]
+                starts[j, mi] = offsets[j, key]
+                ends[j, mi] = offsets[j, key + 1]
+        touch = np.uint64(0)
+        for j in range(CHUNKS):
+            for mi in range(nmask):
+                if ends[j, mi] > starts[j, mi]:
+                    touch ^= folds[j, starts[j, mi], 0]
+        sink[0] ^= touch
+        for j in range(CHUNKS):
+            for mi in range(nmask):
+                start = starts[j, mi]
+                end = ends[j, mi]
                 for p in range(start, end):
+                    if popcount64(folds[j, p, 0] ^ f0) + popcount64(folds[j, p, 1] ^ f1) > max_d:
+                        continue
                     row = postings[j, p]
                     d = (
                         popcount64(hashes[row, 0] ^ q0)

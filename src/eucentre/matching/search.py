@@ -88,10 +88,11 @@ def search_base(
             lambda q: hamming.brute_search(q, snap.hashes, n, max_distance, flags), queries, workers
         )
     masks = hamming.flip_masks(radius)
-    offsets, postings, hashes = snap.mih_offsets, snap.mih_postings, snap.hashes
+    offsets, postings, folds = snap.mih_offsets, snap.mih_postings, snap.mih_folds
+    hashes = snap.hashes
     return run_batched(
         lambda q: hamming.mih_search(
-            q, hashes, offsets, postings, masks, max_distance, radius, flags
+            q, hashes, offsets, postings, folds, masks, max_distance, radius, flags
         ),
         queries,
         workers,

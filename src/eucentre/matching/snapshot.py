@@ -15,6 +15,7 @@ An index directory looks like::
         id_rows.npy        (n,) int64 row of each key
         mih_offsets.npy    pdq only: (16, 65537) int64 CSR offsets per 16-bit chunk value
         mih_postings.npy   pdq only: (16, n) uint32 rows, grouped by chunk value
+        mih_folds.npy      pdq only: (16, n, 2) uint64 128-bit XOR fold of each posting's hash
         delta.log          appended updates since the snapshot was written (see delta.py)
 
 Every array is a plain ``.npy`` file so a serving process opens it with
@@ -76,19 +77,25 @@ def _save(path: Path, array: np.ndarray) -> None:
         os.fsync(fh.fileno())
 
 
-def mih_tables(words: np.ndarray, progress: Progress = _noop) -> tuple[np.ndarray, np.ndarray]:
+def mih_tables(
+    words: np.ndarray, progress: Progress = _noop
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR postings: rows whose chunk j equals v are ``postings[j, off[j, v] : off[j, v + 1]]``."""
     n = words.shape[0]
     offsets = np.zeros((hamming.CHUNKS, hamming.BUCKETS + 1), np.int64)
     postings = np.empty((hamming.CHUNKS, n), np.uint32)
+    folds = np.empty((hamming.CHUNKS, n, 2), np.uint64)
+    fold = np.stack([words[:, 0] ^ words[:, 2], words[:, 1] ^ words[:, 3]], axis=1) if n else None
     for j in range(hamming.CHUNKS):
         shift = np.uint64(48 - 16 * (j & 3))
         chunk = ((words[:, j >> 2] >> shift) & np.uint64(0xFFFF)).astype(np.uint16)
         # A stable radix sort keeps each bucket's rows ascending, so probing walks memory forward.
         postings[j] = np.argsort(chunk, kind="stable")
+        if n:
+            folds[j] = fold[postings[j]]
         np.cumsum(np.bincount(chunk, minlength=hamming.BUCKETS), out=offsets[j, 1:])
         progress("postings", j + 1, hamming.CHUNKS)
-    return offsets, postings
+    return offsets, postings, folds
 
 
 def write_snapshot(
@@ -125,9 +132,10 @@ def write_snapshot(
     _save(directory / "id_rows.npy", key_order.astype(np.int64))
     progress("ids", 1, 1)
     if signal in DISTANCE_SIGNALS:
-        offsets, postings = mih_tables(words, progress)
+        offsets, postings, folds = mih_tables(words, progress)
         _save(directory / "mih_offsets.npy", offsets)
         _save(directory / "mih_postings.npy", postings)
+        _save(directory / "mih_folds.npy", folds)
     (directory / DELTA_LOG).touch()
     meta = {"format": FORMAT_VERSION, "signal": signal, "count": n, "words": w}
     (directory / "meta.json").write_text(json.dumps(meta) + "\n")
@@ -161,6 +169,7 @@ class Snapshot:
     id_rows: np.ndarray
     mih_offsets: np.ndarray | None
     mih_postings: np.ndarray | None
+    mih_folds: np.ndarray | None
 
     @property
     def count(self) -> int:
@@ -187,6 +196,7 @@ class Snapshot:
             id_rows=load("id_rows.npy"),
             mih_offsets=load("mih_offsets.npy") if pdq else None,
             mih_postings=load("mih_postings.npy") if pdq else None,
+            mih_folds=load("mih_folds.npy") if pdq else None,
         )
         if snap.count != meta["count"]:
             raise ValueError(
