@@ -9,7 +9,7 @@ from eucentre.auth.cli import keys_app, orgs_app, users_app
 from eucentre.demo.cli import demo_app
 from eucentre.matching.cli import index_app
 from eucentre.media.cli import hash_command
-from eucentre.operations.cli import db_app, serve
+from eucentre.operations.cli import db_app, serve, worker
 
 app = typer.Typer(
     name="eucentre",
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 
 app.command("serve")(serve)
+app.command("worker")(worker)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(orgs_app, name="orgs")

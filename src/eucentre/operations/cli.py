@@ -41,3 +41,20 @@ def serve(
     console.print(f"  API reference  {base}/api-docs   OpenAPI {base}/openapi.json")
     console.print(f"  health         {base}/healthz  {base}/readyz  {base}/metrics")
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+
+def worker(
+    threads: int | None = typer.Option(None, "--threads", help="Default: EUCENTRE_WORKER_THREADS."),
+    periodic: bool = typer.Option(True, "--periodic/--no-periodic", help="Also run the scheduler."),
+) -> None:
+    """Run a standalone task consumer (for several machines: set EUCENTRE_REDIS_URL)."""
+    from eucentre.db import engine_for, make_session_factory
+    from eucentre.worker import TaskQueue
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    queue = TaskQueue(settings, session_factory=make_session_factory(engine_for(settings)))
+    consumer = queue.huey.create_consumer(
+        workers=threads or settings.worker_threads, worker_type="thread", periodic=periodic
+    )
+    consumer.run()  # handles SIGINT/SIGTERM itself
