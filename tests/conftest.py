@@ -68,7 +68,9 @@ class Database:
     engine: Engine
 
 
-def _fresh_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+def _fresh_database(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Database]:
     if kind == "sqlite":
         path = tmp_path / "eucentre.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
@@ -102,8 +104,9 @@ def session(database: Database) -> Iterator[Session]:
     """A session inside a transaction that is rolled back at the end of the test."""
     connection = database.engine.connect()
     outer = connection.begin()
-    db_session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                         expire_on_commit=False)
+    db_session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     yield db_session
     db_session.close()
     outer.rollback()
@@ -137,8 +140,9 @@ class LiveServer:
 
 
 def serve_in_thread(app: object) -> tuple[uvicorn.Server, threading.Thread, str]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False,
-                            lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -16,12 +16,20 @@ PASSWORD = "correct horse battery staple"  # noqa: S105
 
 
 def make_organisation(
-    session: Session, *, kind: OrganisationKind = OrganisationKind.provider, country: str = "DE",
-    europol: bool = False, name: str | None = None,
+    session: Session,
+    *,
+    kind: OrganisationKind = OrganisationKind.provider,
+    country: str = "DE",
+    europol: bool = False,
+    name: str | None = None,
 ) -> Organisation:
     return auth_service.create_organisation(
-        session, actor="test", name=name or f"{kind.value}-{next(_counter)}", kind=kind,
-        country=country, is_europol=europol,
+        session,
+        actor="test",
+        name=name or f"{kind.value}-{next(_counter)}",
+        kind=kind,
+        country=country,
+        is_europol=europol,
     )
 
 

@@ -33,25 +33,45 @@ def invoke(*args: str, stdin: str | None = None):
 
 
 def test_every_command_has_help() -> None:
-    for command in ([], ["orgs"], ["keys", "create"], ["users", "create"], ["audit", "verify"],
-                    ["serve"], ["db", "upgrade"], ["demo", "load"], ["hash"], ["index"]):
+    for command in (
+        [],
+        ["orgs"],
+        ["keys", "create"],
+        ["users", "create"],
+        ["audit", "verify"],
+        ["serve"],
+        ["db", "upgrade"],
+        ["demo", "load"],
+        ["hash"],
+        ["index"],
+    ):
         result = invoke(*command, "--help")
         assert result.exit_code == 0, (command, result.output)
         assert "Usage" in result.output
 
 
 def test_orgs_keys_and_users(cli_env, session_factory) -> None:
-    created = invoke("orgs", "create", "--name", "Acme Social", "--kind", "provider", "--country", "ie")
+    created = invoke(
+        "orgs", "create", "--name", "Acme Social", "--kind", "provider", "--country", "ie"
+    )
     assert created.exit_code == 0, created.output
-    europol = invoke("orgs", "create", "--name", "Europol", "--kind", "authority", "--country", "NL",
-                     "--europol")
+    europol = invoke(
+        "orgs", "create", "--name", "Europol", "--kind", "authority", "--country", "NL", "--europol"
+    )
     assert europol.exit_code == 0, europol.output
     key_run = invoke("keys", "create", "--org", "Acme Social", "--scope", "lookup")
     assert key_run.exit_code == 0, key_run.output
     plaintext = key_run.output.strip().splitlines()[-1]
     assert plaintext.startswith("euc_")
-    user_run = invoke("users", "create", "--email", "Ana@Example.test", "--role", "senior_analyst",
-                      stdin="a long enough password\n")
+    user_run = invoke(
+        "users",
+        "create",
+        "--email",
+        "Ana@Example.test",
+        "--role",
+        "senior_analyst",
+        stdin="a long enough password\n",
+    )
     assert user_run.exit_code == 0, user_run.output
     assert "TOTP secret:" in user_run.output and "otpauth://" in user_run.output
     with transaction(session_factory) as session:
@@ -73,7 +93,10 @@ def test_orgs_keys_and_users(cli_env, session_factory) -> None:
     [
         (["keys", "create", "--org", "Nobody"], "no organisation named"),
         (["keys", "revoke", "nosuchkey"], "no key with id"),
-        (["orgs", "create", "--name", "X", "--kind", "provider", "--country", "Germany"], "two-letter"),
+        (
+            ["orgs", "create", "--name", "X", "--kind", "provider", "--country", "Germany"],
+            "two-letter",
+        ),
         (["keys", "create", "--org", "Acme", "--scope", "referrals:read"], "not allowed"),
     ],
 )
@@ -86,7 +109,10 @@ def test_bad_input_is_a_clear_error_with_exit_code_2(cli_env, args, message) -> 
 
 
 def test_users_create_refuses_a_missing_or_weak_password(cli_env) -> None:
-    assert invoke("users", "create", "--email", "a@b.test", "--role", "analyst", stdin="").exit_code == 2
+    assert (
+        invoke("users", "create", "--email", "a@b.test", "--role", "analyst", stdin="").exit_code
+        == 2
+    )
     weak = invoke("users", "create", "--email", "a@b.test", "--role", "analyst", stdin="short\n")
     assert weak.exit_code == 2 and "at least" in weak.output
 
@@ -119,7 +145,8 @@ def test_the_installed_command_creates_and_migrates_a_fresh_data_dir(tmp_path: P
     env = {**os.environ, "EUCENTRE_DATA_DIR": str(tmp_path / "fresh")}
     env.pop("EUCENTRE_DATABASE_URL", None)
     command = Path(sys.executable).parent / "eucentre"
-    done = subprocess.run([str(command), "db", "upgrade"], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [str(command), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "fresh" / "eucentre.db").exists()

@@ -11,7 +11,9 @@ def test_sqlite_under_the_data_dir_by_default(tmp_path: Path) -> None:
     assert settings.task_queue_path == tmp_path / "tasks.db"
 
 
-def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("EUCENTRE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("EUCENTRE_DATABASE_URL", "postgresql+psycopg://db.example/eucentre")
     monkeypatch.setenv("EUCENTRE_PORT", "9123")

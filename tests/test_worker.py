@@ -44,7 +44,9 @@ def test_make_huey_follows_the_settings(settings, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("storage", ["sqlite", "redis"])
-def test_the_audit_check_runs_through_each_storage(storage, settings, session_factory, tmp_path) -> None:
+def test_the_audit_check_runs_through_each_storage(
+    storage, settings, session_factory, tmp_path
+) -> None:
     chosen = dict(storages(tmp_path)).get(storage)
     if chosen is None:
         pytest.skip("EUCENTRE_TEST_REDIS_URL is not set")
@@ -56,7 +58,9 @@ def test_the_audit_check_runs_through_each_storage(storage, settings, session_fa
     chosen.flush()
 
 
-def test_a_broken_chain_is_reported_and_audited(settings, session_factory, database, tmp_path) -> None:
+def test_a_broken_chain_is_reported_and_audited(
+    settings, session_factory, database, tmp_path
+) -> None:
     from sqlalchemy import select
 
     from eucentre.models import AuditEntry
@@ -65,12 +69,16 @@ def test_a_broken_chain_is_reported_and_audited(settings, session_factory, datab
     queue = TaskQueue(settings, session_factory=session_factory, huey=huey)
     with transaction(session_factory) as session:
         for n in range(3):
-            audit.record(session, actor="test", action="test.done", object_type="thing", object_id=n)
+            audit.record(
+                session, actor="test", action="test.done", object_type="thing", object_id=n
+            )
     break_first_entry(database, seq=2)
     queue.verify_audit_chain()
     assert run_next(huey) == {"entries": 3, "intact": False}
     with transaction(session_factory) as session:
-        alarm = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.chain_broken")).one()
+        alarm = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "audit.chain_broken")
+        ).one()
     assert alarm.object_id == "2"
 
 

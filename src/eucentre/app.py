@@ -18,8 +18,12 @@ from eucentre.audit.service import record_event
 from eucentre.auth import csrf
 from eucentre.auth.api import router as auth_api
 from eucentre.auth.pages import router as auth_pages
+from eucentre.blobs import blob_store
 from eucentre.config import Settings, get_settings
 from eucentre.db import engine_for, make_session_factory, transaction
+from eucentre.indicators.api import router as indicators_api
+from eucentre.indicators.lookup import LookupIndex
+from eucentre.indicators.pages import router as indicators_pages
 from eucentre.kit.logs import request_id
 from eucentre.kit.metrics import HttpMetrics
 from eucentre.operations.api import router as operations_api
@@ -42,7 +46,16 @@ SECURITY_HEADERS = {
 
 # Every router of the platform. Kept as data so the API reference and the access tests can walk
 # all routes (FastAPI's own route list nests included routers in private types).
-ROUTERS = (operations_api, auth_api, web_pages, api_docs, auth_pages, audit_pages)
+ROUTERS = (
+    operations_api,
+    auth_api,
+    indicators_api,
+    web_pages,
+    api_docs,
+    auth_pages,
+    audit_pages,
+    indicators_pages,
+)
 
 
 def create_app(
@@ -78,6 +91,8 @@ def create_app(
     app.state.templates = build_environment()
     app.state.metrics = HttpMetrics()
     app.state.tasks = queue
+    app.state.blobs = blob_store(settings)
+    app.state.lookup_index = LookupIndex(settings.data_dir / "index")
 
     web_errors.install(app)
     app.state.routers = ROUTERS
@@ -132,8 +147,15 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
         elapsed = time.perf_counter() - started
         app.state.metrics.latency.labels(template, request.method).observe(elapsed)
         # The route template, not the path (paths carry ids), and never the client's address.
-        log.info("request", extra={"method": request.method, "route": template,
-                                   "status": response.status_code, "ms": round(elapsed * 1000, 1)})
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": template,
+                "status": response.status_code,
+                "ms": round(elapsed * 1000, 1),
+            },
+        )
         response.headers["X-Request-ID"] = rid
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)

@@ -7,6 +7,7 @@ import typer
 from eucentre.audit.cli import audit_app
 from eucentre.auth.cli import keys_app, orgs_app, users_app
 from eucentre.demo.cli import demo_app
+from eucentre.indicators.cli import guard_app, indicators_app
 from eucentre.matching.cli import index_app
 from eucentre.media.cli import hash_command
 from eucentre.operations.cli import db_app, serve, worker
@@ -26,5 +27,7 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(indicators_app, name="indicators")
+app.add_typer(guard_app, name="guard")
 app.command("hash")(hash_command)
 app.add_typer(index_app, name="index")

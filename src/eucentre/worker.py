@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from eucentre.audit import service as audit
 from eucentre.config import Settings
 from eucentre.db import transaction
+from eucentre.indicators.tasks import flag_overbroad
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +32,32 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
 
 class TaskQueue:
     def __init__(
-        self, settings: Settings, *, session_factory: sessionmaker[Session], huey: Huey | None = None
+        self,
+        settings: Settings,
+        *,
+        session_factory: sessionmaker[Session],
+        huey: Huey | None = None,
     ) -> None:
         self.settings = settings
         self.session_factory = session_factory
         self.huey = huey or make_huey(settings)
         self._consumer: Consumer | None = None
-        self.verify_audit_chain = self.huey.periodic_task(crontab(minute="17"), name="verify_audit_chain")(
-            self._verify_audit_chain
-        )
+        self.verify_audit_chain = self.huey.periodic_task(
+            crontab(minute="17"), name="verify_audit_chain"
+        )(self._verify_audit_chain)
+        self.flag_overbroad_indicators = self.huey.periodic_task(
+            crontab(minute="*/15"), name="flag_overbroad_indicators"
+        )(self._flag_overbroad_indicators)
 
     def _verify_audit_chain(self) -> dict[str, Any]:
         """Hourly: walk the whole audit chain; a break is logged loudly and audited."""
         with transaction(self.session_factory) as session:
             result = audit.verify(session)
             if not result.intact:
-                log.error("audit chain broken", extra={"problems": len(result.problems),
-                                                       "first_seq": result.problems[0].seq})
+                log.error(
+                    "audit chain broken",
+                    extra={"problems": len(result.problems), "first_seq": result.problems[0].seq},
+                )
                 audit.record(
                     session,
                     actor="system",
@@ -58,13 +68,20 @@ class TaskQueue:
                 )
         return {"entries": result.entries, "intact": result.intact}
 
+    def _flag_overbroad_indicators(self) -> list[int]:
+        """Every quarter hour: send junk-looking indicators to review."""
+        with transaction(self.session_factory) as session:
+            return flag_overbroad(session)
+
     def start_consumer(self) -> None:
         """Worker threads and the periodic scheduler, in this process, without signal handlers
         (uvicorn owns those)."""
         if self._consumer is not None:
             return
         self._consumer = self.huey.create_consumer(
-            workers=self.settings.worker_threads, worker_type="thread", periodic=True,
+            workers=self.settings.worker_threads,
+            worker_type="thread",
+            periodic=True,
             check_worker_health=False,
         )
         self._consumer.start()

@@ -10,9 +10,15 @@ def build_chain(length: int) -> list[Link]:
     links, prev = [], GENESIS_HASH
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for seq in range(1, length + 1):
-        fields = dict(seq=seq, at=start + timedelta(seconds=seq), actor=f"user:{seq}",
-                      action="thing.done", object_type="thing", object_id=str(seq),
-                      details={"n": seq})
+        fields = dict(
+            seq=seq,
+            at=start + timedelta(seconds=seq),
+            actor=f"user:{seq}",
+            action="thing.done",
+            object_type="thing",
+            object_id=str(seq),
+            details={"n": seq},
+        )
         digest = entry_hash(prev_hash=prev, **fields)
         links.append(Link(prev_hash=prev, entry_hash=digest, **fields))
         prev = digest
@@ -54,6 +60,13 @@ def test_reordered_entries_are_found() -> None:
 def test_times_hash_the_same_naive_or_zoned() -> None:
     zoned = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
     naive = zoned.replace(tzinfo=None)
-    common = dict(prev_hash=GENESIS_HASH, seq=1, actor="a", action="b", object_type="c",
-                  object_id="d", details={})
+    common = dict(
+        prev_hash=GENESIS_HASH,
+        seq=1,
+        actor="a",
+        action="b",
+        object_type="c",
+        object_id="d",
+        details={},
+    )
     assert entry_hash(at=zoned, **common) == entry_hash(at=naive, **common)

@@ -11,8 +11,14 @@ from eucentre.db import transaction
 def write_entries(session_factory, count: int) -> None:
     with transaction(session_factory) as session:
         for n in range(count):
-            service.record(session, actor=f"user:{n}", action="test.done", object_type="thing",
-                           object_id=n, details={"n": n})
+            service.record(
+                session,
+                actor=f"user:{n}",
+                action="test.done",
+                object_type="thing",
+                object_id=n,
+                details={"n": n},
+            )
 
 
 def drop_guards(database) -> None:
@@ -38,8 +44,10 @@ def test_entries_chain_and_verify(database, session_factory) -> None:
 
 def test_the_database_refuses_updates_and_deletes(database, session_factory) -> None:
     write_entries(session_factory, 2)
-    for statement in ("UPDATE audit_entries SET actor = 'x' WHERE seq = 1",
-                      "DELETE FROM audit_entries WHERE seq = 1"):
+    for statement in (
+        "UPDATE audit_entries SET actor = 'x' WHERE seq = 1",
+        "DELETE FROM audit_entries WHERE seq = 1",
+    ):
         with pytest.raises(DBAPIError):
             with database.engine.begin() as connection:
                 connection.execute(text(statement))

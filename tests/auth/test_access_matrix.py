@@ -43,16 +43,28 @@ def build_callers(live, session_factory) -> list[Caller]:
     with transaction(session_factory) as session:
         for kind in (OrganisationKind.provider, OrganisationKind.authority):
             key = make_key(session, make_organisation(session, kind=kind))
-            callers.append(Caller(kind.value, auth_service.principal_for_key(session, key),
-                                  {"Authorization": f"Bearer {key}"}, {}))
+            callers.append(
+                Caller(
+                    kind.value,
+                    auth_service.principal_for_key(session, key),
+                    {"Authorization": f"Bearer {key}"},
+                    {},
+                )
+            )
         for role in Role:
             account = make_staff(session, secret=secret, role=role)
-            token = auth_service.open_session(session, user=account.user, lifetime=timedelta(hours=1))
-            callers.append(Caller(
-                role.value, auth_service.principal_for_session(session, token),
-                {csrf.HEADER: csrf.token_for(secret, NONCE)},
-                {csrf.COOKIE: NONCE}, user=account.user,
-            ))
+            token = auth_service.open_session(
+                session, user=account.user, lifetime=timedelta(hours=1)
+            )
+            callers.append(
+                Caller(
+                    role.value,
+                    auth_service.principal_for_session(session, token),
+                    {csrf.HEADER: csrf.token_for(secret, NONCE)},
+                    {csrf.COOKIE: NONCE},
+                    user=account.user,
+                )
+            )
     return callers
 
 
@@ -85,11 +97,13 @@ def test_nobody_gets_what_their_role_does_not_allow(live, session_factory) -> No
                 if allowed == denied or response.status_code >= 500:
                     failures.append((method, route.path, caller.name, response.status_code))
                 checked += 1
-    assert failures == [], '\n'.join(map(str, failures))
+    assert failures == [], "\n".join(map(str, failures))
     assert checked >= len(callers) * 8
 
 
-def test_a_key_on_a_route_its_kind_may_not_call_is_refused_and_audited(live, session_factory) -> None:
+def test_a_key_on_a_route_its_kind_may_not_call_is_refused_and_audited(
+    live, session_factory
+) -> None:
     from sqlalchemy import select
 
     from eucentre.models import AuditEntry
@@ -100,7 +114,9 @@ def test_a_key_on_a_route_its_kind_may_not_call_is_refused_and_audited(live, ses
         response = client.get("/staff/audit")
     assert response.status_code == 403
     with transaction(session_factory) as session:
-        denied = session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+        denied = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "access.denied")
+        ).all()
     assert [entry.object_id for entry in denied] == ["/staff/audit"]
 
 
@@ -124,5 +140,7 @@ def test_a_revoked_key_gets_401_and_the_attempt_is_audited(live, session_factory
         response = client.get("/api/v1/whoami")
     assert response.status_code == 401 and response.json()["error"] == "revoked_api_key"
     with transaction(session_factory) as session:
-        used = session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.revoked_key_used")).all()
+        used = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "auth.revoked_key_used")
+        ).all()
     assert len(used) == 1

@@ -18,8 +18,13 @@ LIMITS = service.SignInLimits(per_account=3, per_address=5, window=timedelta(min
 
 def sign_in(session, account, *, code=None, password=None, address="192.0.2.1"):
     return service.sign_in(
-        session, secret=SECRET, email=account.email, password=password or account.password,
-        code=code or account.code(), client_address=address, limits=LIMITS,
+        session,
+        secret=SECRET,
+        email=account.email,
+        password=password or account.password,
+        code=code or account.code(),
+        client_address=address,
+        limits=LIMITS,
         session_lifetime=timedelta(hours=1),
     )
 
@@ -78,8 +83,9 @@ def test_organisation_input_is_checked(session) -> None:
 
 def test_weak_passwords_are_refused(session) -> None:
     with pytest.raises(errors.UnprocessableEntity) as refused:
-        service.create_user(session, actor="t", secret=SECRET, email="a@b.test", role=Role.analyst,
-                            password="short")
+        service.create_user(
+            session, actor="t", secret=SECRET, email="a@b.test", role=Role.analyst, password="short"
+        )
     assert refused.value.code == "weak_password"
 
 
@@ -100,7 +106,9 @@ def test_wrong_password_is_refused_and_audited(session) -> None:
     account = make_staff(session, secret=SECRET)
     with pytest.raises(service.SignInRefused):
         sign_in(session, account, password="wrong password entirely")
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.sign_in_failed")).one()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "auth.sign_in_failed")
+    ).one()
     assert entry.object_id == str(account.user.id)
     assert account.email not in str(entry.details)
 
@@ -134,7 +142,9 @@ def test_failed_sign_ins_are_rate_limited_per_address(session) -> None:
     accounts = [make_staff(session, secret=SECRET) for _ in range(3)]
     for n in range(LIMITS.per_address):
         with pytest.raises(service.SignInRefused):
-            sign_in(session, accounts[n % 3], password="wrong password entirely", address="198.51.100.7")
+            sign_in(
+                session, accounts[n % 3], password="wrong password entirely", address="198.51.100.7"
+            )
     with pytest.raises(errors.TooManyRequests):
         sign_in(session, make_staff(session, secret=SECRET), address="198.51.100.7")
     # Another address is not affected.

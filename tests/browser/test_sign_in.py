@@ -10,7 +10,9 @@ from tests.factories import make_staff
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_an_auditor_signs_in_sees_their_navigation_and_signs_out(live, session_factory, page) -> None:
+def test_an_auditor_signs_in_sees_their_navigation_and_signs_out(
+    live, session_factory, page
+) -> None:
     with transaction(session_factory) as session:
         account = make_staff(session, secret=TEST_SECRET.encode(), role=Role.auditor)
     page.goto(f"{live.url}/staff/audit")
@@ -25,7 +27,9 @@ def test_an_auditor_signs_in_sees_their_navigation_and_signs_out(live, session_f
     assert navigation.get_by_role("link", name="Audit log").is_visible()
     assert page.locator("td", has_text="auth.signed_in").count() == 1
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", name="European Centre to prevent and counter child sexual abuse").is_visible()
+    assert page.get_by_role(
+        "heading", name="European Centre to prevent and counter child sexual abuse"
+    ).is_visible()
 
 
 def test_a_wrong_code_shows_an_error_summary(live, session_factory, page) -> None:
@@ -34,7 +38,9 @@ def test_a_wrong_code_shows_an_error_summary(live, session_factory, page) -> Non
     page.goto(f"{live.url}/sign-in")
     page.get_by_label("Email address").fill(account.email)
     page.get_by_label("Password").fill(account.password)
-    page.get_by_label("Code from your authenticator app").fill("123456" if account.code() != "123456" else "654321")
+    page.get_by_label("Code from your authenticator app").fill(
+        "123456" if account.code() != "123456" else "654321"
+    )
     page.get_by_role("button", name="Sign in").click()
     alert = page.get_by_role("alert")
     assert alert.is_visible() and "wrong email, password or code" in alert.inner_text()

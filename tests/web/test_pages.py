@@ -25,10 +25,16 @@ def staff_account(session_factory, role: Role = Role.analyst):
 
 def sign_in(client, account, *, code: str | None = None, password: str | None = None):
     token = csrf_token_from(client.get("/sign-in").text)
-    return client.post("/sign-in", data={
-        "email": account.email, "password": password or account.password,
-        "code": code or account.code(), "csrf_token": token, "next": "/staff",
-    })
+    return client.post(
+        "/sign-in",
+        data={
+            "email": account.email,
+            "password": password or account.password,
+            "code": code or account.code(),
+            "csrf_token": token,
+            "next": "/staff",
+        },
+    )
 
 
 def test_landing_page_says_what_the_centre_is_and_links_public_services(live) -> None:
@@ -73,7 +79,9 @@ def test_wrong_credentials_get_401_and_the_failure_is_committed(live, session_fa
     assert response.status_code == 401
     assert "wrong email, password or code" in response.text
     with transaction(session_factory) as session:
-        failed = session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.sign_in_failed")).all()
+        failed = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "auth.sign_in_failed")
+        ).all()
     assert len(failed) == 1
 
 
@@ -89,8 +97,10 @@ def test_a_replayed_code_is_refused(live, session_factory) -> None:
 def test_sign_in_is_rate_limited_over_http(live, session_factory) -> None:
     account = staff_account(session_factory)
     with live.client() as client:
-        statuses = [sign_in(client, account, password="wrong wrong wrong").status_code
-                    for _ in range(live.settings.sign_in_max_failures_per_account + 1)]
+        statuses = [
+            sign_in(client, account, password="wrong wrong wrong").status_code
+            for _ in range(live.settings.sign_in_max_failures_per_account + 1)
+        ]
     assert statuses[-1] == 429 and set(statuses[:-1]) == {401}
 
 
@@ -118,10 +128,16 @@ def test_next_only_redirects_within_the_site(live, session_factory) -> None:
     account = staff_account(session_factory)
     with live.client() as client:
         token = csrf_token_from(client.get("/sign-in").text)
-        response = client.post("/sign-in", data={
-            "email": account.email, "password": account.password, "code": account.code(),
-            "csrf_token": token, "next": "//evil.example/",
-        })
+        response = client.post(
+            "/sign-in",
+            data={
+                "email": account.email,
+                "password": account.password,
+                "code": account.code(),
+                "csrf_token": token,
+                "next": "//evil.example/",
+            },
+        )
     assert response.headers["location"] == "/staff"
 
 
@@ -137,8 +153,11 @@ def test_api_errors_are_json_with_a_code_and_no_trace(live) -> None:
 def test_validation_errors_name_the_field(live) -> None:
     with live.client() as client:
         token = csrf_token_from(client.get("/sign-in").text)
-        response = client.post("/sign-in", data={"csrf_token": token, "password": "x", "code": "1"},
-                               headers={"accept": "application/json"})
+        response = client.post(
+            "/sign-in",
+            data={"csrf_token": token, "password": "x", "code": "1"},
+            headers={"accept": "application/json"},
+        )
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "validation_error"

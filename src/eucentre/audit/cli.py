@@ -21,7 +21,9 @@ def verify() -> None:
     if result.intact:
         console.print(f"audit chain intact: {result.entries} entries")
         return
-    console.print(f"[bold red]audit chain BROKEN[/]: {len(result.problems)} problem(s) in {result.entries} entries")
+    console.print(
+        f"[bold red]audit chain BROKEN[/]: {len(result.problems)} problem(s) in {result.entries} entries"
+    )
     for problem in result.problems:
         console.print(f"  entry {problem.seq}: {problem.problem}")
     raise typer.Exit(code=1)

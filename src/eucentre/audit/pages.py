@@ -24,6 +24,10 @@ def audit_log(
     verification = service.verify(session) if verify else None
     entries = repository.recent(session, limit=200)
     service.record(
-        session, actor=principal.actor, action="audit.viewed", object_type="audit_log", object_id="-"
+        session,
+        actor=principal.actor,
+        action="audit.viewed",
+        object_type="audit_log",
+        object_id="-",
     )
     return render(request, "audit_log.html", {"entries": entries, "verification": verification})

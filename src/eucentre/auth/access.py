@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from eucentre import errors
 from eucentre.audit.service import AuditEvent
 from eucentre.auth import csrf
-from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
 from eucentre.auth import service as auth_service
+from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
 from eucentre.db import get_session
 from eucentre.models import Role
 
@@ -60,13 +60,17 @@ class AccessGuard:
     def __init__(self, access: Access) -> None:
         self.access = access
 
-    async def __call__(self, request: Request, session: Session = Depends(get_session)) -> Principal:
+    async def __call__(
+        self, request: Request, session: Session = Depends(get_session)
+    ) -> Principal:
         principal = identify(request, session)
         request.state.principal = principal
         if not self.access.admits(principal):
             if principal.kind is PrincipalKind.anonymous:
-                raise SignInRequired("sign in or present an API key") if self.access.page else (
-                    errors.Unauthenticated("an API key or a staff session is required")
+                raise (
+                    SignInRequired("sign in or present an API key")
+                    if self.access.page
+                    else (errors.Unauthenticated("an API key or a staff session is required"))
                 )
             note_security_event(
                 request,
@@ -74,7 +78,9 @@ class AccessGuard:
                     actor=principal.actor,
                     action="access.denied",
                     object_type="route",
-                    object_id=request.scope.get("route").path if request.scope.get("route") else "-",
+                    object_id=request.scope.get("route").path
+                    if request.scope.get("route")
+                    else "-",
                     details={"method": request.method},
                 ),
             )
@@ -108,8 +114,12 @@ ALL_STAFF = frozenset(Role)
 
 def api_routes(app: FastAPI) -> list[APIRoute]:
     """Every API route of the app, from the routers it was built from."""
-    return [route for router in app.state.routers for route in router.routes
-            if isinstance(route, APIRoute)]
+    return [
+        route
+        for router in app.state.routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
 
 
 def access_of(route: APIRoute) -> Access | None:
@@ -139,8 +149,12 @@ def identify(request: Request, session: Session) -> Principal:
             if refused.code == "revoked_api_key":
                 note_security_event(
                     request,
-                    AuditEvent(actor="anonymous", action="auth.revoked_key_used",
-                               object_type="api_key", object_id=credentials.split("_")[1]),
+                    AuditEvent(
+                        actor="anonymous",
+                        action="auth.revoked_key_used",
+                        object_type="api_key",
+                        object_id=credentials.split("_")[1],
+                    ),
                 )
             raise
     token = request.cookies.get(SESSION_COOKIE)

@@ -13,7 +13,9 @@ from eucentre.config import get_settings
 from eucentre.models import OrganisationKind, Role
 
 console = Console()
-orgs_app = typer.Typer(help="Organisations: providers, authorities and the Centre.", no_args_is_help=True)
+orgs_app = typer.Typer(
+    help="Organisations: providers, authorities and the Centre.", no_args_is_help=True
+)
 keys_app = typer.Typer(help="API keys for providers and authorities.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 
@@ -36,7 +38,9 @@ def create_org(
 @keys_app.command("create")
 def create_key(
     org: str = typer.Option(..., "--org", help="The organisation's name."),
-    scope: list[str] = typer.Option(None, "--scope", help="Repeat for several; default: all the kind allows."),
+    scope: list[str] = typer.Option(
+        None, "--scope", help="Repeat for several; default: all the kind allows."
+    ),
     label: str = typer.Option("", "--label", help="What the key is for."),
 ) -> None:
     """Create an API key. It is printed once, on the last line, and never again."""
@@ -51,7 +55,9 @@ def create_key(
 
 
 @keys_app.command("revoke")
-def revoke_key(key_id: str = typer.Argument(..., help="The key's id (the part after euc_).")) -> None:
+def revoke_key(
+    key_id: str = typer.Argument(..., help="The key's id (the part after euc_)."),
+) -> None:
     """Revoke a key at once."""
     with cli_transaction() as session:
         key = service.revoke_key(session, actor=CLI_ACTOR, prefix=key_id)
@@ -61,7 +67,9 @@ def revoke_key(key_id: str = typer.Argument(..., help="The key's id (the part af
 @users_app.command("create")
 def create_user(
     email: str = typer.Option(..., "--email"),
-    role: Role = typer.Option(..., "--role", help="analyst, senior_analyst, administrator or auditor."),
+    role: Role = typer.Option(
+        ..., "--role", help="analyst, senior_analyst, administrator or auditor."
+    ),
 ) -> None:
     """Create a staff account. The password is read from standard input; the TOTP secret is
     printed for the person's authenticator app."""
@@ -70,9 +78,15 @@ def create_user(
         raise fail("give the password on standard input")
     with cli_transaction() as session:
         new = service.create_user(
-            session, actor=CLI_ACTOR, secret=get_settings().secret, email=email, role=role,
+            session,
+            actor=CLI_ACTOR,
+            secret=get_settings().secret,
+            email=email,
+            role=role,
             password=password,
         )
         console.print(f"user {new.user.id} created with role {role.value}")
-        console.print(f"TOTP provisioning URI: {totp.provisioning_uri(new.totp_secret, new.user.email)}")
+        console.print(
+            f"TOTP provisioning URI: {totp.provisioning_uri(new.totp_secret, new.user.email)}"
+        )
     print(f"TOTP secret: {new.totp_secret}")

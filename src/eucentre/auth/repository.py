@@ -51,9 +51,12 @@ def live_session(session: Session, token_hash: str, now: datetime) -> StaffSessi
 
 
 def failures_since(session: Session, subject: str, since: datetime) -> int:
-    return session.scalar(
-        select(func.count()).where(SignInAttempt.subject == subject, SignInAttempt.at > since)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count()).where(SignInAttempt.subject == subject, SignInAttempt.at > since)
+        )
+        or 0
+    )
 
 
 def forget_failures(session: Session, subject: str) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from eucentre.models import OrganisationKind
 
 PROVIDER_SCOPES = frozenset(
-    {"reports:write", "reports:read", "lookup", "indicators:read", "complaints:write", "notices:read"}
+    {
+        "reports:write",
+        "reports:read",
+        "lookup",
+        "indicators:read",
+        "complaints:write",
+        "notices:read",
+    }
 )
 AUTHORITY_SCOPES = frozenset({"referrals:read", "referrals:write"})
 

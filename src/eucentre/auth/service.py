@@ -16,8 +16,15 @@ from eucentre.auth.principals import ORGANISATION_PRINCIPAL, Principal, Principa
 from eucentre.auth.scopes import scopes_for
 from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal, sha256_hex
 from eucentre.kit.time import utcnow
-from eucentre.models import ApiKey, Organisation, OrganisationKind, Role, SignInAttempt
-from eucentre.models import StaffSession, StaffUser
+from eucentre.models import (
+    ApiKey,
+    Organisation,
+    OrganisationKind,
+    Role,
+    SignInAttempt,
+    StaffSession,
+    StaffUser,
+)
 
 KEY_PREFIX = "euc"
 
@@ -131,7 +138,9 @@ def create_key(
 ) -> NewKey:
     org = repository.organisation_by_name(session, organisation_name)
     if org is None:
-        raise errors.NotFound(f"no organisation named {organisation_name!r}", code="unknown_organisation")
+        raise errors.NotFound(
+            f"no organisation named {organisation_name!r}", code="unknown_organisation"
+        )
     try:
         granted = scopes_for(org.kind, scopes)
     except ValueError as wrong:
@@ -244,7 +253,9 @@ def sign_in(
             totp_secret_of(user, secret=secret), code, last_step=user.totp_last_step
         )
     if user is None or step is None:
-        session.add_all([SignInAttempt(subject=account, at=now), SignInAttempt(subject=address, at=now)])
+        session.add_all(
+            [SignInAttempt(subject=account, at=now), SignInAttempt(subject=address, at=now)]
+        )
         audit.record(
             session,
             actor=f"user:{user.id}" if user else "anonymous",
@@ -258,7 +269,13 @@ def sign_in(
     user.totp_last_step = step
     repository.forget_failures(session, account)
     token = open_session(session, user=user, lifetime=session_lifetime)
-    audit.record(session, actor=f"user:{user.id}", action="auth.signed_in", object_type="user", object_id=user.id)
+    audit.record(
+        session,
+        actor=f"user:{user.id}",
+        action="auth.signed_in",
+        object_type="user",
+        object_id=user.id,
+    )
     session.flush()
     return user, token
 
@@ -266,7 +283,9 @@ def sign_in(
 def open_session(session: Session, *, user: StaffUser, lifetime: timedelta) -> str:
     """A new browser session for a user who has proved who they are; only its hash is kept."""
     token = secrets.token_urlsafe(32)
-    session.add(StaffSession(token_hash=sha256_hex(token), user_id=user.id, expires_at=utcnow() + lifetime))
+    session.add(
+        StaffSession(token_hash=sha256_hex(token), user_id=user.id, expires_at=utcnow() + lifetime)
+    )
     session.flush()
     return token
 
@@ -280,7 +299,10 @@ def principal_for_session(session: Session, token: str) -> Principal | None:
     if user is None or not user.is_active:
         return None
     return Principal(
-        kind=PrincipalKind.staff, user_id=user.id, role=Role(user.role), session_token_hash=token_hash
+        kind=PrincipalKind.staff,
+        user_id=user.id,
+        role=Role(user.role),
+        session_token_hash=token_hash,
     )
 
 
@@ -291,7 +313,9 @@ def sign_out(session: Session, *, principal: Principal) -> None:
     if live is not None and live.revoked_at is None:
         live.revoked_at = utcnow()
         audit.record(
-            session, actor=principal.actor, action="auth.signed_out", object_type="user",
+            session,
+            actor=principal.actor,
+            action="auth.signed_out",
+            object_type="user",
             object_id=principal.user_id or "-",
         )
-

@@ -22,7 +22,9 @@ def current_code(secret: str, *, at: float | None = None) -> str:
     return pyotp.TOTP(secret).at(at if at is not None else time.time())
 
 
-def accepted_step(secret: str, code: str, *, last_step: int | None, at: float | None = None) -> int | None:
+def accepted_step(
+    secret: str, code: str, *, last_step: int | None, at: float | None = None
+) -> int | None:
     """The time step the code belongs to (one step of clock drift either way), or None.
 
     A step at or before the last one used is refused: a code seen over a shoulder or replayed

@@ -33,7 +33,9 @@ def load() -> None:
     for email, role in data.DEMO_USERS:
         accounts.add_row(email, role.value, data.demo_totp_secret(email))
     console.print(accounts)
-    console.print("Current sign-in code: [bold]eucentre demo code EMAIL[/] (or add the secret to an authenticator app)")
+    console.print(
+        "Current sign-in code: [bold]eucentre demo code EMAIL[/] (or add the secret to an authenticator app)"
+    )
     keys = Table(title="Demo API keys (Authorization: Bearer KEY)")
     keys.add_column("organisation")
     keys.add_column("key", overflow="fold")

@@ -27,14 +27,31 @@ class DemoOrganisation:
 
 DEMO_ORGANISATIONS = (
     DemoOrganisation("EU Centre", OrganisationKind.centre, "NL"),
-    DemoOrganisation("Demo Photo Service", OrganisationKind.provider, "IE",
-                     key="euc_demoprov01_provider-demo-key-not-secret"),
-    DemoOrganisation("Bundeskriminalamt (demo)", OrganisationKind.authority, "DE",
-                     key="euc_demoauthde_authority-de-demo-key-not-secret"),
-    DemoOrganisation("Police nationale (demo)", OrganisationKind.authority, "FR",
-                     key="euc_demoauthfr_authority-fr-demo-key-not-secret"),
-    DemoOrganisation("Europol (demo)", OrganisationKind.authority, "NL", is_europol=True,
-                     key="euc_demoeuropol_europol-demo-key-not-secret"),
+    DemoOrganisation(
+        "Demo Photo Service",
+        OrganisationKind.provider,
+        "IE",
+        key="euc_demoprov01_provider-demo-key-not-secret",
+    ),
+    DemoOrganisation(
+        "Bundeskriminalamt (demo)",
+        OrganisationKind.authority,
+        "DE",
+        key="euc_demoauthde_authority-de-demo-key-not-secret",
+    ),
+    DemoOrganisation(
+        "Police nationale (demo)",
+        OrganisationKind.authority,
+        "FR",
+        key="euc_demoauthfr_authority-fr-demo-key-not-secret",
+    ),
+    DemoOrganisation(
+        "Europol (demo)",
+        OrganisationKind.authority,
+        "NL",
+        is_europol=True,
+        key="euc_demoeuropol_europol-demo-key-not-secret",
+    ),
 )
 
 DEMO_USERS = (
@@ -48,7 +65,9 @@ DEMO_USERS = (
 
 def demo_totp_secret(email: str) -> str:
     """Fixed per demo account, so an authenticator app set up once keeps working across runs."""
-    return base64.b32encode(hashlib.sha256(f"eucentre-demo:{email}".encode()).digest()[:20]).decode()
+    return base64.b32encode(
+        hashlib.sha256(f"eucentre-demo:{email}".encode()).digest()[:20]
+    ).decode()
 
 
 def load(session: Session, *, secret: bytes) -> list[str]:
@@ -57,21 +76,33 @@ def load(session: Session, *, secret: bytes) -> list[str]:
     for demo in DEMO_ORGANISATIONS:
         if repository.organisation_by_name(session, demo.name) is None:
             auth_service.create_organisation(
-                session, actor=DEMO_ACTOR, name=demo.name, kind=demo.kind, country=demo.country,
+                session,
+                actor=DEMO_ACTOR,
+                name=demo.name,
+                kind=demo.kind,
+                country=demo.country,
                 is_europol=demo.is_europol,
             )
             created.append(f"organisation {demo.name}")
         if demo.key and repository.key_by_prefix(session, demo.key.split("_")[1]) is None:
             auth_service.create_key(
-                session, actor=DEMO_ACTOR, organisation_name=demo.name, plaintext=demo.key,
+                session,
+                actor=DEMO_ACTOR,
+                organisation_name=demo.name,
+                plaintext=demo.key,
                 label="demo",
             )
             created.append(f"key for {demo.name}")
     for email, role in DEMO_USERS:
         if repository.user_by_email(session, email) is None:
             auth_service.create_user(
-                session, actor=DEMO_ACTOR, secret=secret, email=email, role=role,
-                password=DEMO_PASSWORD, totp_secret=demo_totp_secret(email),
+                session,
+                actor=DEMO_ACTOR,
+                secret=secret,
+                email=email,
+                role=role,
+                password=DEMO_PASSWORD,
+                totp_secret=demo_totp_secret(email),
             )
             created.append(f"user {email}")
     return created

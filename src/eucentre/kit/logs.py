@@ -9,7 +9,10 @@ from contextvars import ContextVar
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {
-    "message", "asctime", "color_message", "request_id"
+    "message",
+    "asctime",
+    "color_message",
+    "request_id",
 }
 
 

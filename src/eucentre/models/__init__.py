@@ -3,6 +3,18 @@
 from eucentre.models.api_key import ApiKey
 from eucentre.models.audit import AuditEntry, AuditHead
 from eucentre.models.base import Base
+from eucentre.models.indicator import (
+    BenignHash,
+    ChangeFeedHead,
+    Indicator,
+    IndicatorChange,
+    IndicatorEvent,
+    IndicatorList,
+    IndicatorListMembership,
+    IndicatorMatch,
+    IndicatorSource,
+    IndicatorStatus,
+)
 from eucentre.models.organisation import Organisation, OrganisationKind
 from eucentre.models.staff import Role, SignInAttempt, StaffSession, StaffUser
 
@@ -11,6 +23,16 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "BenignHash",
+    "ChangeFeedHead",
+    "Indicator",
+    "IndicatorChange",
+    "IndicatorEvent",
+    "IndicatorList",
+    "IndicatorListMembership",
+    "IndicatorMatch",
+    "IndicatorSource",
+    "IndicatorStatus",
     "Organisation",
     "OrganisationKind",
     "Role",

@@ -37,11 +37,15 @@ def readyz(
     except Exception as failure:  # noqa: BLE001 - readiness reports any failure, never raises
         checks["database"] = f"unreachable: {type(failure).__name__}"
     ready = all(value == "ok" for value in checks.values()) and len(checks) == 2
-    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
-                        status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not_ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )
 
 
 @router.get("/metrics", response_class=Response)
 def metrics(request: Request, _: Principal = Depends(allow(public=True))) -> Response:
     """Prometheus metrics: counts and latencies by route template, no personal data."""
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(
+        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )

@@ -20,7 +20,9 @@ def upgrade() -> None:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrations.upgrade(settings.resolved_database_url)
-    console.print(f"database at migration {migrations.head_revision(settings.resolved_database_url)}")
+    console.print(
+        f"database at migration {migrations.head_revision(settings.resolved_database_url)}"
+    )
 
 
 def serve(

@@ -28,10 +28,14 @@ def describe(access: Access | None) -> str:
         return "undeclared"
     if access.public:
         return "anyone"
-    parts = [f"{kind.value} key" + (f" with scope {access.scope}" if access.scope else "")
-             for kind in sorted(access.organisations)]
+    parts = [
+        f"{kind.value} key" + (f" with scope {access.scope}" if access.scope else "")
+        for kind in sorted(access.organisations)
+    ]
     if access.roles:
-        parts.append("staff: " + ", ".join(sorted(role.value.replace("_", " ") for role in access.roles)))
+        parts.append(
+            "staff: " + ", ".join(sorted(role.value.replace("_", " ") for role in access.roles))
+        )
     return "; ".join(parts)
 
 
@@ -45,6 +49,8 @@ def api_docs(request: Request, _: Principal = Depends(allow(public=True))) -> HT
         for method in sorted(route.methods):
             spec = schema["paths"].get(route.path, {}).get(method.lower(), {})
             operations.append(
-                Operation(method, route.path, spec.get("summary", route.name), describe(access_of(route)))
+                Operation(
+                    method, route.path, spec.get("summary", route.name), describe(access_of(route))
+                )
             )
     return render(request, "api_docs.html", {"operations": operations})

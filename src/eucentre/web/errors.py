@@ -25,7 +25,9 @@ def wants_json(request: Request) -> bool:
     if request.url.path.startswith("/api/"):
         return True
     accept = request.headers.get("accept", "")
-    return "text/html" not in accept and ("json" in accept or bool(request.headers.get("authorization")))
+    return "text/html" not in accept and (
+        "json" in accept or bool(request.headers.get("authorization"))
+    )
 
 
 def render_error(request: Request, error: errors.AppError) -> Response:
@@ -57,14 +59,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         problems = [
-            {"field": _field_path(item.get("loc", ())), "message": item.get("msg", "invalid"),
-             "type": item.get("type", "invalid")}
+            {
+                "field": _field_path(item.get("loc", ())),
+                "message": item.get("msg", "invalid"),
+                "type": item.get("type", "invalid"),
+            }
             for item in error.errors()
         ]
         return render_error(request, errors.UnprocessableEntity(problems, code="validation_error"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        failure = errors.AppError(str(error.detail), code=HTTP_CODES.get(error.status_code, "http_error"))
+        failure = errors.AppError(
+            str(error.detail), code=HTTP_CODES.get(error.status_code, "http_error")
+        )
         failure.status = error.status_code
         return render_error(request, failure)

@@ -18,6 +18,11 @@ class NavItem:
 
 STAFF_NAVIGATION = (
     NavItem("Overview", "/staff", frozenset(Role)),
+    NavItem(
+        "Indicators",
+        "/staff/indicators",
+        frozenset({Role.analyst, Role.senior_analyst, Role.auditor}),
+    ),
     NavItem("Organisations", "/staff/organisations", frozenset({Role.administrator, Role.auditor})),
     NavItem("Staff accounts", "/staff/users", frozenset({Role.administrator, Role.auditor})),
     NavItem("Audit log", "/staff/audit", frozenset({Role.auditor, Role.administrator})),

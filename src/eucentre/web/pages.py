@@ -150,7 +150,9 @@ def error_page(request: Request, error: errors.AppError, request_id: str) -> HTM
         "error.html",
         {
             "title": titles.get(error.status, "Request not accepted"),
-            "detail": error.detail if isinstance(error.detail, str) else "The request was not valid.",
+            "detail": error.detail
+            if isinstance(error.detail, str)
+            else "The request was not valid.",
             "code": error.code,
             "request_id": request_id,
         },

@@ -30,13 +30,19 @@ def build_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    translations = gettext.translation("eucentre", localedir=LOCALE_DIR, languages=["en"], fallback=True)
+    translations = gettext.translation(
+        "eucentre", localedir=LOCALE_DIR, languages=["en"], fallback=True
+    )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
 ) -> HTMLResponse:
     env: Environment = request.app.state.templates
     principal: Principal = getattr(request.state, "principal", None) or ANONYMOUS

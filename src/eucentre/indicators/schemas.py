@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from eucentre.indicators.values import InvalidValue, normalise
+from eucentre.matching.codec import DIHEDRAL_VARIANTS
+
+MAX_LOOKUP = 1000
+LookupSignal = Literal["pdq", "md5", "sha256", "url"]
+
+
+class HashIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    signal: LookupSignal
+    value: str = Field(max_length=2048)
+    variants: dict[str, str] = Field(
+        default_factory=dict,
+        description="PDQ only: the hashes of rotated or mirrored versions of the same image, "
+        "keyed rot90, rot180, rot270, flip_h, flip_v, transpose, transverse.",
+    )
+
+    @field_validator("value")
+    @classmethod
+    def _canonical(cls, value: str, info):  # type: ignore[no-untyped-def]
+        try:
+            return normalise(info.data.get("signal", ""), value)
+        except InvalidValue as bad:
+            raise ValueError(str(bad)) from bad
+
+    @field_validator("variants")
+    @classmethod
+    def _variants(cls, variants: dict[str, str], info):  # type: ignore[no-untyped-def]
+        if variants and info.data.get("signal") != "pdq":
+            raise ValueError("variants are for PDQ hashes only")
+        allowed = set(DIHEDRAL_VARIANTS) - {"original"}
+        clean = {}
+        for label, value in variants.items():
+            if label not in allowed:
+                raise ValueError(f"unknown variant {label!r}; one of {', '.join(sorted(allowed))}")
+            try:
+                clean[label] = normalise("pdq", value)
+            except InvalidValue as bad:
+                raise ValueError(f"{label}: {bad}") from bad
+        return clean
+
+
+class LookupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hashes: list[HashIn] = Field(min_length=1, max_length=MAX_LOOKUP)
+    max_distance: int = Field(31, ge=0, le=64, description="PDQ Hamming distance, inclusive.")
+
+
+class MatchOut(BaseModel):
+    indicator_id: int
+    distance: int
+    variant: str
+    lists: list[str]
+    labels: list[str]
+
+
+class LookupResult(BaseModel):
+    signal: str
+    value: str
+    matches: list[MatchOut]
+
+
+class LookupOut(BaseModel):
+    results: list[LookupResult]
+
+
+class ChangeOut(BaseModel):
+    op: Literal["add", "remove"]
+    signal: str
+    value: str
+    id: int
+    seq: int
+    at: str
+
+
+class ChangesOut(BaseModel):
+    changes: list[ChangeOut]
+    cursor: int
