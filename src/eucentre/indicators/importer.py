@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from eucentre import errors
+from eucentre.audit import service as audit
 from eucentre.indicators import repository, service
 from eucentre.indicators.service import NewCandidate
 from eucentre.indicators.values import InvalidValue, normalise
@@ -152,6 +153,15 @@ def apply(
 ) -> ImportResult:
     """Create what is new (in the caller's one transaction); re-importing adds nothing."""
     result = ImportResult(lines=len(lines))
+    # Audited first: the audit head is locked before the change-feed head (service.decide).
+    audit.record(
+        session,
+        actor=actor,
+        action="indicators.imported",
+        object_type="import",
+        object_id=source[:80],
+        details={"lines": len(lines), "trusted": trusted},
+    )
     present: set[tuple[str, str]] = set()
     for signal in {line.signal for line in lines}:
         values = [line.value for line in lines if line.signal == signal]

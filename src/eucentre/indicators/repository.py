@@ -110,7 +110,8 @@ def all_lists(session: Session) -> list[IndicatorList]:
 
 def append_change(session: Session, indicator: Indicator, op: str) -> IndicatorChange:
     """Number the change under the feed head's row lock, held until commit: changes become
-    visible in the order of their numbers, so a cursor never passes one that commits late."""
+    visible in the order of their numbers, so a cursor never passes one that commits late.
+    Callers audit first: the audit head is always locked before this one."""
     session.execute(
         update(ChangeFeedHead)
         .where(ChangeFeedHead.id == FEED_HEAD_ID)

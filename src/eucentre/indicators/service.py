@@ -155,6 +155,16 @@ def decide(
         after = next_status(facts, action, actor=actor, reason=reason)
     except TransitionRefused as refused:
         raise errors.Conflict(str(refused), code=refused.code) from refused
+    # Lock order: the audit head before the change-feed head, in every transaction, so
+    # concurrent decisions queue instead of deadlocking.
+    audit.record(
+        session,
+        actor=actor,
+        action=f"indicator.{EVENT_FOR[action]}",
+        object_type="indicator",
+        object_id=indicator.id,
+        details={"from": before.value, "to": after.value},
+    )
     _event(session, indicator, actor=actor, kind=EVENT_FOR[action], reason=reason.strip()[:2000])
     if after is not before:
         indicator.status = IndicatorStatus(after.value)
@@ -168,14 +178,6 @@ def decide(
             )
         if distributed(after) != distributed(before):
             repository.append_change(session, indicator, "add" if distributed(after) else "remove")
-    audit.record(
-        session,
-        actor=actor,
-        action=f"indicator.{EVENT_FOR[action]}",
-        object_type="indicator",
-        object_id=indicator.id,
-        details={"from": before.value, "to": after.value},
-    )
     session.flush()
     return indicator
 
