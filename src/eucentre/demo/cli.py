@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eucentre.auth import totp
+from eucentre.blobs import blob_store
 from eucentre.clikit import cli_transaction, fail
 from eucentre.config import get_settings
 from eucentre.demo import data
@@ -25,7 +26,13 @@ def load() -> None:
     """Load the demo organisations, keys and staff accounts (idempotent) and print them."""
     _refuse_production()
     with cli_transaction() as session:
-        created = data.load(session, secret=get_settings().secret)
+        settings = get_settings()
+        created = data.load(
+            session,
+            secret=settings.secret,
+            blobs=blob_store(settings),
+            media_dir=settings.data_dir / "demo-media",
+        )
     console.print(f"demo data: {len(created)} item(s) created" if created else "demo data present")
     accounts = Table(title="Demo staff accounts (password: " + data.DEMO_PASSWORD + ")")
     for column in ("email", "role", "TOTP secret"):
@@ -43,6 +50,9 @@ def load() -> None:
         if org.key:
             keys.add_row(org.name, org.key)
     console.print(keys)
+    console.print(
+        f"Demo images (benign synthetic patterns) in {get_settings().data_dir / 'demo-media'}"
+    )
 
 
 @demo_app.command("code")

@@ -6,9 +6,18 @@ import base64
 import hashlib
 from dataclasses import dataclass
 
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
 from eucentre.auth import repository
+from eucentre.demo import media
+from eucentre.indicators import repository as indicator_repository
+from eucentre.indicators import service as indicator_service
+from eucentre.indicators.media import candidates_from_file
+from eucentre.kit.blobstore import BlobStore
+from eucentre.media.hashing import hash_file
+from eucentre.rules.indicator_status import Action
 from eucentre.auth import service as auth_service
 from eucentre.models import OrganisationKind, Role
 
@@ -63,6 +72,11 @@ DEMO_USERS = (
 )
 
 
+DEMO_USERS_WHO_CONFIRM = ("analyst@demo.eucentre.eu", "analyst2@demo.eucentre.eu")
+# Of the demo images, this many become verified indicators; the rest wait as candidates.
+VERIFIED_DEMO_IMAGES = 4
+
+
 def demo_totp_secret(email: str) -> str:
     """Fixed per demo account, so an authenticator app set up once keeps working across runs."""
     return base64.b32encode(
@@ -70,7 +84,7 @@ def demo_totp_secret(email: str) -> str:
     ).decode()
 
 
-def load(session: Session, *, secret: bytes) -> list[str]:
+def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) -> list[str]:
     """Create whatever demo data is missing; return what was created."""
     created: list[str] = []
     for demo in DEMO_ORGANISATIONS:
@@ -105,4 +119,47 @@ def load(session: Session, *, secret: bytes) -> list[str]:
                 totp_secret=demo_totp_secret(email),
             )
             created.append(f"user {email}")
+    created += load_indicators(session, blobs=blobs, media_dir=media_dir)
+    return created
+
+
+def load_indicators(session: Session, *, blobs: BlobStore, media_dir: Path) -> list[str]:
+    """Verified indicators from benign demo images (confirmed by the two demo analysts), a few
+    candidates waiting in the queue, and one benign image in the guard."""
+    created: list[str] = []
+    analysts = [repository.user_by_email(session, email) for email in DEMO_USERS_WHO_CONFIRM]
+    images = media.write_demo_images(media_dir)
+    for position, path in enumerate(images):
+        record = hash_file(path)
+        if indicator_repository.by_value(session, "pdq", record["pdq"]) is not None:
+            continue
+        made = candidates_from_file(
+            session,
+            actor=DEMO_ACTOR,
+            path=path,
+            blobs=blobs,
+            source_kind="demo",
+            source_name="demo patterns",
+            labels=("demo",),
+        )
+        created.append(f"indicators from {path.name}")
+        if position < VERIFIED_DEMO_IMAGES:
+            for indicator in made:
+                for analyst in analysts:
+                    indicator_service.decide(
+                        session,
+                        actor=f"user:{analyst.id}",
+                        indicator_id=indicator.id,
+                        action=Action.confirm,
+                    )
+    benign = media.write_demo_images(media_dir / "benign", first_seed=100, count=1)[0]
+    record = hash_file(benign)
+    for signal in ("pdq", "md5"):
+        indicator_service.add_benign(
+            session,
+            actor=DEMO_ACTOR,
+            signal=signal,
+            value=record[signal],
+            label="demo benign pattern",
+        )
     return created
