@@ -247,9 +247,9 @@ class _Reader:
             "personOrUserReportedPerson/address/country",
             "estimatedLocation/countryCode",
         ):
-            element = user.find(name)
-            if element is not None and _text(element):
-                out["country"] = _country(_text(element), f"{at}/{name}")
+            found = user.find(name)
+            if found is not None and _text(found):
+                out["country"] = _country(_text(found), f"{at}/{name}")
                 self.paths[("reported_users", index, "country")] = f"{at}/{name}"
                 break
         out["ip_events"] = [
