@@ -48,11 +48,11 @@ def as_lists(triplets, m):
 @given(data=hash_sets(), max_d=st.integers(0, 64))
 def test_mih_kernel_matches_brute_force_at_every_radius(data, max_d):
     stored, queries = data
-    offsets, postings, folds = mih_tables(stored)
+    offsets, records = mih_tables(stored)
     flags = np.zeros(stored.shape[0], np.uint8)
     radius = max_d // 16
     got = hamming.mih_search(
-        queries, stored, offsets, postings, folds, hamming.flip_masks(radius), max_d, radius, flags
+        queries, stored, offsets, records, hamming.flip_masks(radius), max_d, radius, flags
     )
     assert as_lists(got, len(queries)) == expected(stored, queries, max_d)
 
@@ -76,10 +76,10 @@ def test_flags_hide_rows_in_both_kernels(data, max_d, hidden):
     want = [
         [(d, r) for d, r in row if r not in set(hide)] for row in expected(stored, queries, max_d)
     ]
-    offsets, postings, folds = mih_tables(stored)
+    offsets, records = mih_tables(stored)
     radius = max_d // 16
     mih = hamming.mih_search(
-        queries, stored, offsets, postings, folds, hamming.flip_masks(radius), max_d, radius, flags
+        queries, stored, offsets, records, hamming.flip_masks(radius), max_d, radius, flags
     )
     brute = hamming.brute_search(queries, stored, stored.shape[0], max_d, flags)
     assert as_lists(mih, len(queries)) == want

@@ -21,6 +21,8 @@ from numba.extending import intrinsic
 CHUNKS = 16
 CHUNK_BITS = 16
 BUCKETS = 1 << CHUNK_BITS
+# Probes between a bucket's prefetch and its scan (see mih_search).
+AHEAD = 8
 
 
 @intrinsic
@@ -32,6 +34,33 @@ def _ctpop(typingctx, x):
     def codegen(context, builder, signature, args):
         fn = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
         return builder.call(fn, [args[0]])
+
+    return sig, codegen
+
+
+@intrinsic
+def _prefetch(typingctx, arr, idx):
+    # llvm.prefetch of element ``idx`` of a C-contiguous array, counted in elements of the
+    # flattened array. A prefetch never faults, and unlike a plain load it does not hold up the
+    # instructions behind it while the line is on its way.
+    if not isinstance(arr, types.Array) or not isinstance(idx, types.Integer):
+        return None
+    sig = types.void(arr, idx)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        base = builder.bitcast(ary.data, i8p)
+        size = context.get_abi_sizeof(context.get_data_type(aryty.dtype))
+        index = context.cast(builder, args[1], signature.args[1], types.int64)
+        ptr = builder.gep(base, [builder.mul(index, ir.Constant(ir.IntType(64), size))])
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = builder.module.declare_intrinsic("llvm.prefetch", fnty=fnty)
+        # read, high temporal locality, data cache
+        builder.call(fn, [ptr, ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
 
     return sig, codegen
 
@@ -70,8 +99,23 @@ def _grow3(a, b, c, need):
     return na, nb, nc
 
 
+@njit(cache=True, nogil=True, inline="always")
+def fold_words(w0, w1, w2, w3):
+    """The 96-bit XOR fold kept beside every posting, as the two words compared by the kernel.
+
+    Bits are grouped (w0 ^ w2) and (hi32 ^ lo32 of w1 ^ w3); the fold of a difference is the
+    difference of the folds, and XOR-ing bits together never raises a popcount, so the fold
+    distance is a lower bound of the true distance. Random hashes sit 48 +- 5 bits apart in it,
+    so a threshold of 31 rejects all but ~3 in 10 000 unrelated candidates without touching
+    their hash. The second word carries the fold in its high half; the low half is left for the
+    row number (records) or zero (queries).
+    """
+    g = w1 ^ w3
+    return w0 ^ w2, ((g >> np.uint64(32)) ^ g) << np.uint64(32)
+
+
 @njit(cache=True, nogil=True)
-def mih_search(queries, hashes, offsets, postings, folds, masks, max_d, radius, flags):
+def mih_search(queries, hashes, offsets, records, masks, max_d, radius, flags):
     """Multi-index hashing range search; returns (query_index, row, distance) arrays.
 
     ``masks`` lists every 16-bit flip pattern of weight <= ``radius``. By pigeonhole a stored
@@ -80,23 +124,34 @@ def mih_search(queries, hashes, offsets, postings, folds, masks, max_d, radius, 
     reported only from the first chunk that could have found it, which avoids a per-query
     "seen" set. ``flags[row] != 0`` hides a row (removed or disabled).
 
-    ``folds[j, p]`` is the 128-bit XOR fold ``(w0 ^ w2, w1 ^ w3)`` of posting ``p``'s hash,
-    stored next to the posting. Its distance to the query's fold never exceeds the true
-    distance (popcount(a ^ b) <= popcount(a) + popcount(b)), so it rejects candidates without
-    a false negative, while a random candidate sits ~64 +- 6 bits away: the bucket is streamed
-    and the random access into ``hashes`` is left to the few survivors.
+    ``records[j, p]`` is posting ``p`` of chunk ``j``: ``(fold0, fold1 << 32 | row)`` with the
+    96-bit fold of :func:`fold_words`. A bucket is streamed (16 bytes a posting, the row in the
+    same cache line as its fold) and only candidates whose fold distance is within ``max_d``
+    cost a random access into ``hashes``.
+
+    At 1 M hashes a query is latency-bound: 16 x 17 bucket look-ups, each a cache miss in the
+    offsets and another in the records. The look-ups are therefore issued as software
+    prefetches in two passes (offsets, then the first line of every bucket) before the scan,
+    and the scan prefetches the rest of the bucket ``AHEAD`` probes in front of it, so the
+    misses overlap instead of being paid one after another.
     """
     m = queries.shape[0]
+    n = records.shape[1]
     nmask = masks.shape[0]
+    nprobe = CHUNKS * nmask
+    stride = offsets.shape[1]
     cap = 1024
     out_q = np.empty(cap, np.int64)
     out_r = np.empty(cap, np.int64)
     out_d = np.empty(cap, np.int32)
     k = 0
     qc = np.empty(CHUNKS, np.uint64)
-    starts = np.empty((CHUNKS, nmask), np.int64)
-    ends = np.empty((CHUNKS, nmask), np.int64)
-    sink = np.zeros(1, np.uint64)
+    keys = np.empty(nprobe, np.int64)
+    starts = np.empty(nprobe, np.int64)
+    ends = np.empty(nprobe, np.int64)
+    lo32 = np.uint64(0xFFFFFFFF)
+    hi = np.uint64(32)
+    ahead = AHEAD
     qi = 0
     while qi < m:
         k0 = k
@@ -105,53 +160,57 @@ def mih_search(queries, hashes, offsets, postings, folds, masks, max_d, radius, 
         q1 = queries[qi, 1]
         q2 = queries[qi, 2]
         q3 = queries[qi, 3]
-        f0 = q0 ^ q2
-        f1 = q1 ^ q3
+        f0, f1 = fold_words(q0, q1, q2, q3)
         for j in range(CHUNKS):
             qc[j] = _chunk(queries, qi, j)
-        # Pass 1 issues every bucket lookup of the query (independent loads whose cache misses
-        # overlap); pass 2 then touches each bucket's first fold for the same reason; pass 3
-        # scans. Done in one loop, each probe's misses would be paid back to back.
         for j in range(CHUNKS):
             base = qc[j]
             for mi in range(nmask):
-                key = base ^ masks[mi]
-                starts[j, mi] = offsets[j, key]
-                ends[j, mi] = offsets[j, key + 1]
-        touch = np.uint64(0)
-        for j in range(CHUNKS):
-            for mi in range(nmask):
-                if ends[j, mi] > starts[j, mi]:
-                    touch ^= folds[j, starts[j, mi], 0]
-        sink[0] ^= touch
-        for j in range(CHUNKS):
-            for mi in range(nmask):
-                start = starts[j, mi]
-                end = ends[j, mi]
-                for p in range(start, end):
-                    if popcount64(folds[j, p, 0] ^ f0) + popcount64(folds[j, p, 1] ^ f1) > max_d:
-                        continue
-                    row = postings[j, p]
-                    d = (
-                        popcount64(hashes[row, 0] ^ q0)
-                        + popcount64(hashes[row, 1] ^ q1)
-                        + popcount64(hashes[row, 2] ^ q2)
-                        + popcount64(hashes[row, 3] ^ q3)
-                    )
-                    if d > max_d or flags[row] != 0:
-                        continue
-                    seen = False
-                    for i in range(j):
-                        if popcount64(_chunk(hashes, row, i) ^ qc[i]) <= radius:
-                            seen = True
-                            break
-                    if seen:
-                        continue
-                    if k < cap:
-                        out_q[k] = qi
-                        out_r[k] = row
-                        out_d[k] = d
-                    k += 1
+                key = j * stride + np.int64(base ^ masks[mi])
+                keys[j * nmask + mi] = key
+                _prefetch(offsets, key)
+        for t in range(nprobe):
+            j = t // nmask
+            key = keys[t] - j * stride
+            s = np.int64(offsets[j, key])
+            e = np.int64(offsets[j, key + 1])
+            starts[t] = s
+            ends[t] = e
+            if e > s:
+                _prefetch(records, (j * n + s) * 2)
+        for t in range(nprobe):
+            ta = t + ahead
+            if ta < nprobe:
+                ja = ta // nmask
+                for p in range(starts[ta] + 4, ends[ta], 4):
+                    _prefetch(records, (ja * n + p) * 2)
+            j = t // nmask
+            for p in range(starts[t], ends[t]):
+                r1 = records[j, p, 1]
+                fd = popcount64(records[j, p, 0] ^ f0) + popcount64((r1 ^ f1) >> hi)
+                if fd > max_d:
+                    continue
+                row = np.int64(r1 & lo32)
+                d = (
+                    popcount64(hashes[row, 0] ^ q0)
+                    + popcount64(hashes[row, 1] ^ q1)
+                    + popcount64(hashes[row, 2] ^ q2)
+                    + popcount64(hashes[row, 3] ^ q3)
+                )
+                if d > max_d or flags[row] != 0:
+                    continue
+                seen = False
+                for i in range(j):
+                    if popcount64(_chunk(hashes, row, i) ^ qc[i]) <= radius:
+                        seen = True
+                        break
+                if seen:
+                    continue
+                if k < cap:
+                    out_q[k] = qi
+                    out_r[k] = row
+                    out_d[k] = d
+                k += 1
         if k > cap:
             # See brute_search: grow outside the hot loop, then redo this query.
             out_q, out_r, out_d = _grow3(out_q, out_r, out_d, k)

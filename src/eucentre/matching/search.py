@@ -88,11 +88,10 @@ def search_base(
             lambda q: hamming.brute_search(q, snap.hashes, n, max_distance, flags), queries, workers
         )
     masks = hamming.flip_masks(radius)
-    offsets, postings, folds = snap.mih_offsets, snap.mih_postings, snap.mih_folds
-    hashes = snap.hashes
+    offsets, records, hashes = snap.mih_offsets, snap.mih_records, snap.hashes
     return run_batched(
         lambda q: hamming.mih_search(
-            q, hashes, offsets, postings, folds, masks, max_distance, radius, flags
+            q, hashes, offsets, records, masks, max_distance, radius, flags
         ),
         queries,
         workers,

@@ -13,9 +13,9 @@ An index directory looks like::
         ids_offsets.npy    (n + 1,) int64 into ids_blob
         id_keys.npy        (n,) uint64 FNV-1a of each id, sorted, for id -> row lookup
         id_rows.npy        (n,) int64 row of each key
-        mih_offsets.npy    pdq only: (16, 65537) int64 CSR offsets per 16-bit chunk value
-        mih_postings.npy   pdq only: (16, n) uint32 rows, grouped by chunk value
-        mih_folds.npy      pdq only: (16, n, 2) uint64 128-bit XOR fold of each posting's hash
+        mih_offsets.npy    pdq only: (16, 65537) uint32 CSR offsets per 16-bit chunk value
+        mih_records.npy    pdq only: (16, n, 2) uint64 postings grouped by chunk value, each
+                           (96-bit XOR fold of the hash, row) packed in 16 bytes
         delta.log          appended updates since the snapshot was written (see delta.py)
 
 Every array is a plain ``.npy`` file so a serving process opens it with
@@ -41,7 +41,7 @@ import numpy as np
 from eucentre.matching import hamming
 from eucentre.matching.codec import DISTANCE_SIGNALS, words_for
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 LOCK = "lock"
 DELTA_LOG = "delta.log"
@@ -70,6 +70,14 @@ def id_key(ident: str) -> np.uint64:
     return hamming.fnv1a64(blob, offsets)[0]
 
 
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _save(path: Path, array: np.ndarray) -> None:
     with open(path, "wb") as fh:
         np.save(fh, np.ascontiguousarray(array), allow_pickle=False)
@@ -78,24 +86,34 @@ def _save(path: Path, array: np.ndarray) -> None:
 
 
 def mih_tables(
-    words: np.ndarray, progress: Progress = _noop
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR postings: rows whose chunk j equals v are ``postings[j, off[j, v] : off[j, v + 1]]``."""
+    words: np.ndarray, progress: Progress = _noop, records: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR postings: chunk j's bucket v is ``records[j, off[j, v] : off[j, v + 1]]``.
+
+    Each record is ``(fold0, fold1 << 32 | row)`` (see ``hamming.fold_words``). ``records`` may
+    be a preallocated (16, n, 2) uint64 array, e.g. a memory-mapped file, so a 10 M build does
+    not hold the 2.5 GB table in RAM as well.
+    """
     n = words.shape[0]
-    offsets = np.zeros((hamming.CHUNKS, hamming.BUCKETS + 1), np.int64)
-    postings = np.empty((hamming.CHUNKS, n), np.uint32)
-    folds = np.empty((hamming.CHUNKS, n, 2), np.uint64)
-    fold = np.stack([words[:, 0] ^ words[:, 2], words[:, 1] ^ words[:, 3]], axis=1) if n else None
+    offsets = np.zeros((hamming.CHUNKS, hamming.BUCKETS + 1), np.uint32)
+    if records is None:
+        records = np.empty((hamming.CHUNKS, n, 2), np.uint64)
+    if n:
+        g = words[:, 1] ^ words[:, 3]
+        fold0 = words[:, 0] ^ words[:, 2]
+        fold1 = ((g >> np.uint64(32)) ^ g) << np.uint64(32)
+        del g
     for j in range(hamming.CHUNKS):
         shift = np.uint64(48 - 16 * (j & 3))
         chunk = ((words[:, j >> 2] >> shift) & np.uint64(0xFFFF)).astype(np.uint16)
         # A stable radix sort keeps each bucket's rows ascending, so probing walks memory forward.
-        postings[j] = np.argsort(chunk, kind="stable")
+        rows = np.argsort(chunk, kind="stable")
         if n:
-            folds[j] = fold[postings[j]]
+            records[j, :, 0] = fold0[rows]
+            records[j, :, 1] = fold1[rows] | rows.astype(np.uint64)
         np.cumsum(np.bincount(chunk, minlength=hamming.BUCKETS), out=offsets[j, 1:])
         progress("postings", j + 1, hamming.CHUNKS)
-    return offsets, postings, folds
+    return offsets, records
 
 
 def write_snapshot(
@@ -132,10 +150,15 @@ def write_snapshot(
     _save(directory / "id_rows.npy", key_order.astype(np.int64))
     progress("ids", 1, 1)
     if signal in DISTANCE_SIGNALS:
-        offsets, postings, folds = mih_tables(words, progress)
+        path = directory / "mih_records.npy"
+        records = np.lib.format.open_memmap(
+            path, mode="w+", dtype=np.uint64, shape=(hamming.CHUNKS, n, 2)
+        )
+        offsets, _ = mih_tables(words, progress, records)
+        records.flush()
+        del records
+        _fsync_file(path)
         _save(directory / "mih_offsets.npy", offsets)
-        _save(directory / "mih_postings.npy", postings)
-        _save(directory / "mih_folds.npy", folds)
     (directory / DELTA_LOG).touch()
     meta = {"format": FORMAT_VERSION, "signal": signal, "count": n, "words": w}
     (directory / "meta.json").write_text(json.dumps(meta) + "\n")
@@ -168,8 +191,7 @@ class Snapshot:
     id_keys: np.ndarray
     id_rows: np.ndarray
     mih_offsets: np.ndarray | None
-    mih_postings: np.ndarray | None
-    mih_folds: np.ndarray | None
+    mih_records: np.ndarray | None
 
     @property
     def count(self) -> int:
@@ -178,25 +200,32 @@ class Snapshot:
     @classmethod
     def open(cls, path: Path) -> Snapshot:
         meta = json.loads((path / "meta.json").read_text())
-        if meta.get("format") != FORMAT_VERSION:
+        if meta.get("format") not in (1, FORMAT_VERSION):
             raise ValueError(f"{path}: unsupported snapshot format {meta.get('format')!r}")
 
         def load(name: str) -> np.ndarray:
             return np.load(path / name, mmap_mode="r", allow_pickle=False)
 
         pdq = meta["signal"] in DISTANCE_SIGNALS
+        hashes = load("hashes.npy")
+        mih_offsets = mih_records = None
+        if pdq and meta["format"] == 1:
+            # Format 1 kept a 128-bit fold and the rows in separate files; rebuild the tables
+            # in memory (seconds per million hashes). The next compaction writes format 2.
+            mih_offsets, mih_records = mih_tables(np.asarray(hashes))
+        elif pdq:
+            mih_offsets, mih_records = load("mih_offsets.npy"), load("mih_records.npy")
         snap = cls(
             path=path,
             signal=meta["signal"],
-            hashes=load("hashes.npy"),
+            hashes=hashes,
             flags=load("flags.npy"),
             ids_blob=load("ids_blob.npy"),
             ids_offsets=load("ids_offsets.npy"),
             id_keys=load("id_keys.npy"),
             id_rows=load("id_rows.npy"),
-            mih_offsets=load("mih_offsets.npy") if pdq else None,
-            mih_postings=load("mih_postings.npy") if pdq else None,
-            mih_folds=load("mih_folds.npy") if pdq else None,
+            mih_offsets=mih_offsets,
+            mih_records=mih_records,
         )
         if snap.count != meta["count"]:
             raise ValueError(
