@@ -121,6 +121,8 @@ def settings(database: Database, tmp_path: Path) -> Settings:
         database_url=database.url,
         secret_key=TEST_SECRET,
         embedded_worker=False,
+        # Tasks run when enqueued, so a request's background work is done when it returns.
+        tasks_immediate=True,
     )
 
 

@@ -4,7 +4,7 @@ import os
 import uuid
 
 import pytest
-from huey import RedisHuey, SqliteHuey
+from huey import MemoryHuey, RedisHuey, SqliteHuey
 from sqlalchemy import text
 
 from eucentre.audit import service as audit
@@ -37,6 +37,8 @@ def run_next(huey):
 
 
 def test_make_huey_follows_the_settings(settings, monkeypatch) -> None:
+    assert isinstance(make_huey(settings), MemoryHuey)  # tests run tasks immediately
+    settings = settings.model_copy(update={"tasks_immediate": False})
     assert isinstance(make_huey(settings), SqliteHuey)
     assert (settings.data_dir / "tasks.db").exists()
     redis_settings = settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379/15"})
@@ -86,7 +88,7 @@ def test_the_periodic_check_is_scheduled(settings, session_factory, tmp_path) ->
     huey = SqliteHuey("eucentre-test", filename=str(tmp_path / "tasks.db"))
     TaskQueue(settings, session_factory=session_factory, huey=huey)
     periodic = [task.name for task in huey._registry.periodic_tasks]
-    assert periodic == ["verify_audit_chain"]
+    assert {"verify_audit_chain", "flag_overbroad_indicators", "sweep"} <= set(periodic)
 
 
 def test_the_embedded_consumer_runs_tasks(settings, session_factory, database, tmp_path) -> None:

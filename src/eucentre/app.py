@@ -27,6 +27,9 @@ from eucentre.indicators.pages import router as indicators_pages
 from eucentre.kit.logs import request_id
 from eucentre.kit.metrics import HttpMetrics
 from eucentre.operations.api import router as operations_api
+from eucentre.referrals.api import router as referrals_api
+from eucentre.reports.api import router as reports_api
+from eucentre.reports.pages import router as reports_pages
 from eucentre.web import errors as web_errors
 from eucentre.web.api_docs import router as api_docs
 from eucentre.web.pages import router as web_pages
@@ -50,11 +53,14 @@ ROUTERS = (
     operations_api,
     auth_api,
     indicators_api,
+    reports_api,
+    referrals_api,
     web_pages,
     api_docs,
     auth_pages,
     audit_pages,
     indicators_pages,
+    reports_pages,
 )
 
 
@@ -123,16 +129,19 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
     request.state.failed = False
     session = app.state.session_factory()
     request.state.db = session
+    committed = False
     started = time.perf_counter()
     try:
         try:
             response = await call_next(request)
-            if request.state.failed or response.status_code >= 500:
-                session.rollback()
-            else:
+            committed = not (request.state.failed or response.status_code >= 500)
+            if committed:
                 session.commit()
+            else:
+                session.rollback()
         except Exception:
             session.rollback()
+            committed = False
             log.exception("unhandled error")
             response = JSONResponse(
                 {"error": "internal_error", "detail": f"something went wrong; reference {rid}"},
@@ -140,6 +149,14 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
             )
         finally:
             session.close()
+        if committed:
+            # Side effects that must only happen once the data is there (enqueueing a task
+            # that reads it); durable work goes through the outbox instead.
+            for callback in getattr(request.state, "after_commit", []):
+                try:
+                    callback()
+                except Exception:  # the sweeper redoes what a failed callback started
+                    log.exception("after-commit callback failed")
         _persist_security_events(request)
         route = request.scope.get("route")
         template = getattr(route, "path", "unmatched")

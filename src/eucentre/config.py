@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     sign_in_max_failures_per_address: int = 20
     sign_in_window_minutes: int = 15
     log_level: str = "INFO"
+    ip_ranges_path: Path | None = Field(
+        default=None, description="CSV network,country; default: the synthetic demo table."
+    )
+    tasks_immediate: bool = Field(
+        default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

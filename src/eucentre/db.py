@@ -3,7 +3,7 @@ place that commits for requests; tasks and CLI commands use `transaction()`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,3 +70,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def get_session(request: Request) -> Session:
     """FastAPI dependency: the request's session, opened and committed by the middleware."""
     return request.state.db
+
+
+def after_commit(request: Request, callback: Callable[[], object]) -> None:
+    """Run `callback` once the request's transaction has committed (never if it rolls back)."""
+    callbacks = getattr(request.state, "after_commit", None)
+    if callbacks is None:
+        callbacks = request.state.after_commit = []
+    callbacks.append(callback)

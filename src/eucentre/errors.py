@@ -46,6 +46,10 @@ class PayloadTooLarge(AppError):
     status, code = 413, "payload_too_large"
 
 
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
 class UnprocessableEntity(AppError):
     status, code = 422, "unprocessable_entity"
 

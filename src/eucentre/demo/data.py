@@ -5,21 +5,20 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from eucentre.auth import repository
+from eucentre.auth import service as auth_service
 from eucentre.demo import media
 from eucentre.indicators import repository as indicator_repository
 from eucentre.indicators import service as indicator_service
 from eucentre.indicators.media import candidates_from_file
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.hashing import hash_file
-from eucentre.rules.indicator_status import Action
-from eucentre.auth import service as auth_service
 from eucentre.models import OrganisationKind, Role
+from eucentre.rules.indicator_status import Action
 
 DEMO_ACTOR = "demo"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed on purpose; demo refuses production

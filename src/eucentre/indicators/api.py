@@ -13,7 +13,6 @@ from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
 from eucentre.indicators import distribution, repository
 from eucentre.indicators.lookup import Query as LookupQuery
-from eucentre.kit.time import as_utc
 from eucentre.indicators.schemas import (
     ChangeOut,
     ChangesOut,
@@ -22,6 +21,8 @@ from eucentre.indicators.schemas import (
     LookupResult,
     MatchOut,
 )
+from eucentre.kit.ids import MAX_ID
+from eucentre.kit.time import as_utc
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 PROVIDERS = {PrincipalKind.provider}
@@ -69,7 +70,7 @@ def lookup(
 @router.get("/indicators/changes", response_model=ChangesOut)
 def changes(
     signal: ExportSignal | None = None,
-    cursor: int = Query(0, ge=0),
+    cursor: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(1000, ge=1, le=10_000),
     session: Session = Depends(get_session),
     _: Principal = Depends(allow(organisations=PROVIDERS, scope="indicators:read")),

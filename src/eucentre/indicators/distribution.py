@@ -41,6 +41,7 @@ def lookup(
     queries: Sequence[Query],
     max_distance: int,
     organisation_id: int | None,
+    context: str = "lookup",
 ) -> list[list[LookupMatch]]:
     """Per query, the verified indicators it matches. Each match is recorded (as a hash of the
     queried value) so overbroad indicators and error rates can be counted."""

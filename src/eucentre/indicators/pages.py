@@ -13,6 +13,7 @@ from eucentre.auth.principals import Principal
 from eucentre.db import get_session
 from eucentre.indicators import guard, repository, service
 from eucentre.kit.blobstore import BlobNotFound
+from eucentre.kit.ids import RecordId
 from eucentre.kit.imaging import preview_jpeg
 from eucentre.models import IndicatorStatus, Role
 from eucentre.rules.indicator_status import Action
@@ -62,7 +63,7 @@ def queue(
 
 @router.get("/{indicator_id}", response_class=HTMLResponse)
 def detail(
-    indicator_id: int,
+    indicator_id: RecordId,
     request: Request,
     reveal: bool = False,
     session: Session = Depends(get_session),
@@ -97,7 +98,7 @@ def detail(
 
 @router.get("/{indicator_id}/media")
 def media(
-    indicator_id: int,
+    indicator_id: RecordId,
     request: Request,
     reveal: bool = False,
     session: Session = Depends(get_session),
@@ -129,7 +130,7 @@ def media(
 
 def _decision_route(action: Action):  # type: ignore[no-untyped-def]
     def decide(
-        indicator_id: int,
+        indicator_id: RecordId,
         reason: str = Form("", max_length=2000),
         session: Session = Depends(get_session),
         principal: Principal = Depends(allow(roles=WHO_MAY[action], page=True)),
@@ -154,7 +155,7 @@ for _action in Action:
 
 @router.post("/{indicator_id}/clear-review", response_model=None)
 def clear_review(
-    indicator_id: int,
+    indicator_id: RecordId,
     reason: str = Form("", max_length=2000),
     session: Session = Depends(get_session),
     principal: Principal = Depends(allow(roles={Role.senior_analyst}, page=True)),

@@ -8,6 +8,15 @@ from eucentre.indicators.values import InvalidValue, normalise
 from eucentre.matching.codec import DIHEDRAL_VARIANTS
 
 MAX_LOOKUP = 1000
+# `eucentre hash` names the dihedral hashes after the transform (rotate90, flip_left_right...);
+# the matching engine uses short labels. Both are accepted.
+VARIANT_ALIASES = {
+    "rotate90": "rot90",
+    "rotate180": "rot180",
+    "rotate270": "rot270",
+    "flip_left_right": "flip_h",
+    "flip_top_bottom": "flip_v",
+}
 LookupSignal = Literal["pdq", "md5", "sha256", "url"]
 
 
@@ -38,8 +47,10 @@ class HashIn(BaseModel):
         allowed = set(DIHEDRAL_VARIANTS) - {"original"}
         clean = {}
         for label, value in variants.items():
+            label = VARIANT_ALIASES.get(label, label)
             if label not in allowed:
-                raise ValueError(f"unknown variant {label!r}; one of {', '.join(sorted(allowed))}")
+                known = ", ".join(sorted(allowed | set(VARIANT_ALIASES)))
+                raise ValueError(f"unknown variant {label!r}; one of {known}")
             try:
                 clean[label] = normalise("pdq", value)
             except InvalidValue as bad:

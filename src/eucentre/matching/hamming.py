@@ -22,7 +22,7 @@ CHUNKS = 16
 CHUNK_BITS = 16
 BUCKETS = 1 << CHUNK_BITS
 # Probes between a bucket's prefetch and its scan (see mih_search).
-AHEAD = 8
+AHEAD = 16
 
 
 @intrinsic

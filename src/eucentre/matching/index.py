@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import threading
@@ -42,6 +43,20 @@ from eucentre.matching.snapshot import (
 
 HashLike = str | bytes
 DEFAULT_MAX_DISTANCE = 31
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cyclic GC while result tuples are built: they are acyclic, and at ~50 matches
+    a query the collections triggered by allocating them cost several times the search. The
+    state is restored by whichever caller found the GC enabled."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Match(NamedTuple):
@@ -200,6 +215,23 @@ class HashIndex:
         n = state.snap.count
         return state.snap.id_of(row) if row < n else state.ids[row - n]
 
+    @staticmethod
+    def row_ids(state: DeltaState, rows: np.ndarray) -> list[str]:
+        """:meth:`row_id` of many rows (as returned by :meth:`search_words`) at once."""
+        rows = np.asarray(rows, np.int64)
+        n = state.snap.count
+        delta = rows >= n
+        if not delta.any():
+            return state.snap.ids_of(rows)
+        out = [""] * rows.shape[0]
+        base_at = np.flatnonzero(~delta)
+        for i, ident in zip(base_at.tolist(), state.snap.ids_of(rows[base_at]), strict=True):
+            out[i] = ident
+        dids = state.ids
+        for i, row in zip(np.flatnonzero(delta).tolist(), (rows[delta] - n).tolist(), strict=True):
+            out[i] = dids[row]
+        return out
+
     def search(
         self,
         hashes: np.ndarray | Iterable[HashLike],
@@ -211,11 +243,20 @@ class HashIndex:
         sorted by distance then id. MD5/SHA-256 indexes ignore ``max_distance``."""
         words = as_words(hashes, self.signal)
         q, r, d, st = self.search_words(words, max_distance, workers)
-        out: list[list[Match]] = [[] for _ in range(words.shape[0])]
-        for qi, row, dist in zip(q.tolist(), r.tolist(), d.tolist(), strict=True):
-            out[qi].append(Match(dist, self.row_id(st, row)))
-        for matches in out:
-            matches.sort()
+        # Kernels emit in query order; order by distance within each query here, so the sort
+        # below only compares ids between equal distances (timsort on sorted runs is linear).
+        order = np.lexsort((d, q))
+        q, r, d = q[order], r[order], d[order]
+        bounds = np.searchsorted(q, np.arange(words.shape[0] + 1)).tolist()
+        new = tuple.__new__
+        with _no_gc():
+            flat = [
+                new(Match, (dist, ident, "original"))
+                for dist, ident in zip(d.tolist(), self.row_ids(st, r), strict=True)
+            ]
+            out = [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+            for matches in out:
+                matches.sort()
         return out
 
     def search_variants(
@@ -242,12 +283,21 @@ class HashIndex:
         q, r, d, st = self.search_words(words, max_distance, workers)
         owner = np.asarray(owners, np.int64)[q] if q.size else q
         order = np.lexsort((q, d, r, owner))  # by owner, row, distance, variant position
-        best: list[dict[int, Match]] = [{} for _ in queries]
-        for i in order.tolist():
-            o, row = int(owner[i]), int(r[i])
-            if row not in best[o]:
-                best[o][row] = Match(int(d[i]), self.row_id(st, row), labels[int(q[i])])
-        return [sorted(b.values()) for b in best]
+        # The first entry of each (owner, row) run is its smallest distance, earliest variant.
+        o_s, r_s = owner[order], r[order]
+        first = np.ones(order.shape[0], bool)
+        first[1:] = (o_s[1:] != o_s[:-1]) | (r_s[1:] != r_s[:-1])
+        keep = order[first]
+        with _no_gc():
+            best: list[list[Match]] = [[] for _ in queries]
+            names = self.row_ids(st, r[keep])
+            for o, dist, qi, ident in zip(
+                owner[keep].tolist(), d[keep].tolist(), q[keep].tolist(), names, strict=True
+            ):
+                best[o].append(Match(dist, ident, labels[qi]))
+            for b in best:
+                b.sort()
+        return best
 
     # --- updates ----------------------------------------------------------------------------
 

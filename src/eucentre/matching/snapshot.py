@@ -236,6 +236,20 @@ class Snapshot:
     def id_of(self, row: int) -> str:
         return bytes(self.ids_blob[self.ids_offsets[row] : self.ids_offsets[row + 1]]).decode()
 
+    def ids_of(self, rows: np.ndarray) -> list[str]:
+        """The ids of many rows at once: one gather of their bytes and one decode, instead of a
+        memmap slice per row (which costs microseconds each and dominated result building)."""
+        rows = np.asarray(rows, np.int64)
+        if rows.size == 0:
+            return []
+        blob, offsets = take_ids(self.ids_blob, np.asarray(self.ids_offsets), rows)
+        raw = blob.tobytes()
+        ends = offsets.tolist()
+        if raw.isascii():
+            text = raw.decode("ascii")
+            return [text[a:b] for a, b in zip(ends[:-1], ends[1:], strict=True)]
+        return [raw[a:b].decode() for a, b in zip(ends[:-1], ends[1:], strict=True)]
+
     def row_of(self, ident: str) -> int | None:
         key = id_key(ident)
         lo = int(np.searchsorted(self.id_keys, key, side="left"))

@@ -16,6 +16,15 @@ from eucentre.models.indicator import (
     IndicatorStatus,
 )
 from eucentre.models.organisation import Organisation, OrganisationKind
+from eucentre.models.report import (
+    Bundle,
+    OutboxMessage,
+    Referral,
+    Report,
+    ReportEvent,
+    ReportItem,
+    ReportMatch,
+)
 from eucentre.models.staff import Role, SignInAttempt, StaffSession, StaffUser
 
 __all__ = [
@@ -24,6 +33,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "BenignHash",
+    "Bundle",
     "ChangeFeedHead",
     "Indicator",
     "IndicatorChange",
@@ -34,6 +44,12 @@ __all__ = [
     "IndicatorSource",
     "IndicatorStatus",
     "Organisation",
+    "OutboxMessage",
+    "Referral",
+    "Report",
+    "ReportEvent",
+    "ReportItem",
+    "ReportMatch",
     "OrganisationKind",
     "Role",
     "SignInAttempt",

@@ -1,0 +1,145 @@
+"""Reports from providers, their content, matches, timeline, bundles and referrals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eucentre.kit.time import utcnow
+from eucentre.models.base import Base
+
+
+class Bundle(Base):
+    """Reports of the same content within a window: one referral, however viral the item."""
+
+    __tablename__ = "bundles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exact_key: Mapped[str | None] = mapped_column(String(80), index=True)
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    first_report_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    report_count: Mapped[int] = mapped_column(default=1)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "idempotency_key", name="uq_reports_provider_id"),
+        Index("ix_reports_queue", "status", "priority", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    provider_reference: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the request, so a replayed key with a different body is refused.
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    incident_type: Mapped[str] = mapped_column(String(20))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    content_removed: Mapped[bool] = mapped_column(default=False)
+    incident_time: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    priority: Mapped[int] = mapped_column(default=5)
+    triage_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    routing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    bundle_id: Mapped[int | None] = mapped_column(ForeignKey("bundles.id"), index=True)
+    # The Art. 13 data (users, IP addresses, victims...): personal data, encrypted at rest.
+    payload_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    source_format: Mapped[str] = mapped_column(String(8), default="json")
+    hold_until: Mapped[datetime | None]
+
+
+class ReportItem(Base):
+    """One piece of content: a file (kept encrypted in the blob store) or a declared hash."""
+
+    __tablename__ = "report_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    blob_id: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None]
+    media_type: Mapped[str | None] = mapped_column(String(16))
+    md5: Mapped[str | None] = mapped_column(String(32), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    pdq_quality: Mapped[int | None]
+    # Rotated and mirrored PDQ (variant -> hash) and video frames ([{frame, timestamp, pdq}]).
+    pdq_variants: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    hashed: Mapped[bool] = mapped_column(default=False)
+    error_code: Mapped[str | None] = mapped_column(String(32))
+
+
+class ReportMatch(Base):
+    __tablename__ = "report_matches"
+    __table_args__ = (
+        UniqueConstraint("item_id", "indicator_id", name="uq_report_matches_item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("report_items.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
+    list_name: Mapped[str] = mapped_column(String(80))
+    indicator_status: Mapped[str] = mapped_column(String(16))
+    signal: Mapped[str] = mapped_column(String(16))
+    distance: Mapped[int] = mapped_column(default=0)
+    variant: Mapped[str] = mapped_column(String(16), default="original")
+
+
+class ReportEvent(Base):
+    """The report's append-only timeline. Events marked for the provider are its feedback."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    for_provider: Mapped[bool] = mapped_column(default=False)
+
+
+class Referral(Base):
+    """A bundle forwarded to one authority (a Member State's, or Europol)."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (UniqueConstraint("bundle_id", "authority_id", name="uq_referrals_bundle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    urgent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    available_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    outcome_at: Mapped[datetime | None]
+    hold_until: Mapped[datetime | None]
+    package_blob_id: Mapped[str | None] = mapped_column(String(64))
+    package_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class OutboxMessage(Base):
+    """A side effect decided in a transaction, relayed after commit by a task with retries."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")

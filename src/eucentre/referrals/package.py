@@ -1,0 +1,90 @@
+"""The referral package: a ZIP with the reports' data, the Centre's assessment and the files,
+and a SHA-256 manifest of everything in it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from eucentre.kit.blobstore import BlobStore
+from eucentre.kit.time import as_utc
+from eucentre.models import Referral
+from eucentre.reports import repository as reports
+from eucentre.reports.intake import payload_of
+
+MANIFEST = "manifest.sha256"
+
+
+@dataclass(frozen=True)
+class Package:
+    data: bytes
+    sha256: str
+
+
+def build(session: Session, *, referral: Referral, blobs: BlobStore, secret: bytes) -> Package:
+    members: dict[str, bytes] = {}
+    described = []
+    for report in reports.reports_in_bundle(session, referral.bundle_id):
+        files = []
+        for item in reports.items(session, report.id):
+            entry = {
+                "kind": item.kind,
+                "md5": item.md5,
+                "sha256": item.sha256,
+                "pdq": item.pdq,
+                "media_type": item.media_type,
+                "error": item.error_code,
+            }
+            if item.kind == "file" and item.blob_id and item.sha256:
+                name = f"files/{item.sha256}"
+                members[name] = blobs.get(item.blob_id)
+                entry["path"] = name
+            files.append(entry)
+        described.append(
+            {
+                "report_id": report.id,
+                "provider_id": report.provider_id,
+                "provider_reference": report.provider_reference,
+                "received_at": as_utc(report.received_at).isoformat(),
+                "urgent": report.urgent,
+                "report": payload_of(report, secret=secret),
+                "assessment": {"reasons": report.triage_reasons, "routing": report.routing},
+                "matches": [
+                    {
+                        "indicator_id": m.indicator_id,
+                        "list": m.list_name,
+                        "distance": m.distance,
+                        "variant": m.variant,
+                        "signal": m.signal,
+                    }
+                    for m in reports.matches(session, report.id)
+                ],
+                "files": files,
+            }
+        )
+    members["referral.json"] = json.dumps(
+        {
+            "referral_id": referral.id,
+            "bundle_id": referral.bundle_id,
+            "urgent": referral.urgent,
+            "created_at": as_utc(referral.created_at).isoformat(),
+            "reports": described,
+        },
+        indent=2,
+        sort_keys=True,
+    ).encode()
+    manifest = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(members.items())
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(members.items()):
+            archive.writestr(name, data)
+        archive.writestr(MANIFEST, manifest)
+    data = buffer.getvalue()
+    return Package(data=data, sha256=hashlib.sha256(data).hexdigest())

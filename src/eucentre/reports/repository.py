@@ -1,0 +1,149 @@
+"""Every query of the reports domain. Provider reads are scoped to the provider in the query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from eucentre.models import (
+    Bundle,
+    Organisation,
+    OrganisationKind,
+    Report,
+    ReportEvent,
+    ReportItem,
+    ReportMatch,
+)
+
+
+def get(session: Session, report_id: int) -> Report | None:
+    return session.get(Report, report_id)
+
+
+def of_provider(session: Session, *, provider_id: int, report_id: int) -> Report | None:
+    return session.scalar(
+        select(Report).where(Report.id == report_id, Report.provider_id == provider_id)
+    )
+
+
+def by_idempotency_key(session: Session, *, provider_id: int, key: str) -> Report | None:
+    return session.scalar(
+        select(Report).where(Report.provider_id == provider_id, Report.idempotency_key == key)
+    )
+
+
+def items(session: Session, report_id: int) -> list[ReportItem]:
+    return list(
+        session.scalars(
+            select(ReportItem).where(ReportItem.report_id == report_id).order_by(ReportItem.id)
+        )
+    )
+
+
+def item(session: Session, *, report_id: int, item_id: int) -> ReportItem | None:
+    return session.scalar(
+        select(ReportItem).where(ReportItem.report_id == report_id, ReportItem.id == item_id)
+    )
+
+
+def matches(session: Session, report_id: int) -> list[ReportMatch]:
+    return list(
+        session.scalars(
+            select(ReportMatch).where(ReportMatch.report_id == report_id).order_by(ReportMatch.id)
+        )
+    )
+
+
+def forget_matches(session: Session, report_id: int) -> None:
+    session.execute(delete(ReportMatch).where(ReportMatch.report_id == report_id))
+
+
+def events(session: Session, report_id: int, *, for_provider: bool = False) -> list[ReportEvent]:
+    query = select(ReportEvent).where(ReportEvent.report_id == report_id)
+    if for_provider:
+        query = query.where(ReportEvent.for_provider.is_(True))
+    return list(session.scalars(query.order_by(ReportEvent.id)))
+
+
+def queue(session: Session, *, statuses: tuple[str, ...], limit: int) -> list[Report]:
+    return list(
+        session.scalars(
+            select(Report)
+            .where(Report.status.in_(statuses))
+            .order_by(Report.priority, Report.received_at, Report.id)
+            .limit(limit)
+        )
+    )
+
+
+def stuck(
+    session: Session, *, statuses: tuple[str, ...], before: datetime, limit: int
+) -> list[int]:
+    return list(
+        session.scalars(
+            select(Report.id)
+            .where(Report.status.in_(statuses), Report.status_changed_at < before)
+            .order_by(Report.id)
+            .limit(limit)
+        )
+    )
+
+
+def open_bundles(session: Session, *, since: datetime) -> list[Bundle]:
+    return list(
+        session.scalars(select(Bundle).where(Bundle.first_report_at >= since).order_by(Bundle.id))
+    )
+
+
+def bundle_content(
+    session: Session, bundle_id: int
+) -> list[tuple[str | None, str | None, str | None]]:
+    rows = session.execute(
+        select(ReportItem.sha256, ReportItem.md5, ReportItem.pdq)
+        .join(Report, Report.id == ReportItem.report_id)
+        .where(Report.bundle_id == bundle_id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def reports_in_bundle(session: Session, bundle_id: int) -> list[Report]:
+    return list(
+        session.scalars(select(Report).where(Report.bundle_id == bundle_id).order_by(Report.id))
+    )
+
+
+def authorities_for(session: Session, countries: tuple[str, ...]) -> list[Organisation]:
+    if not countries:
+        return []
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.kind == OrganisationKind.authority,
+                Organisation.country.in_(countries),
+                Organisation.is_europol.is_(False),
+            )
+            .order_by(Organisation.country, Organisation.id)
+        )
+    )
+
+
+def europol(session: Session) -> Organisation | None:
+    return session.scalar(
+        select(Organisation)
+        .where(Organisation.kind == OrganisationKind.authority, Organisation.is_europol.is_(True))
+        .order_by(Organisation.id)
+        .limit(1)
+    )
+
+
+def authorities(session: Session) -> list[Organisation]:
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.authority)
+            .order_by(Organisation.is_europol, Organisation.country)
+        )
+    )

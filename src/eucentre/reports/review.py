@@ -1,0 +1,132 @@
+"""Analysts' decisions on reports, and the provider's answers to their questions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from eucentre import errors
+from eucentre.audit import service as audit
+from eucentre.auth.principals import Principal
+from eucentre.indicators import service as indicators
+from eucentre.indicators.service import NewCandidate
+from eucentre.models import Report
+from eucentre.referrals import service as referrals
+from eucentre.reports import intake, repository
+from eucentre.reports.intake import set_status, timeline
+from eucentre.rules.indicator_status import MIN_PDQ_QUALITY
+from eucentre.rules.report_status import Event
+
+
+def _report(session: Session, report_id: int) -> Report:
+    report = repository.get(session, report_id)
+    if report is None:
+        raise errors.NotFound(f"no report {report_id}", code="unknown_report")
+    return report
+
+
+def forward(
+    session: Session,
+    *,
+    actor: str,
+    report_id: int,
+    authority_ids: Sequence[int],
+    new_material_confirmed: bool,
+) -> Report:
+    """An analyst forwards the report to the authorities they chose. Confirmed new material
+    becomes candidate indicators (which two analysts must still verify)."""
+    report = _report(session, report_id)
+    if not authority_ids:
+        raise errors.UnprocessableEntity("choose at least one authority", code="no_authority")
+    set_status(session, report, Event.approve, actor=actor)
+    if new_material_confirmed:
+        _candidates_from(session, report, actor=actor)
+    referrals.refer(session, report=report, authority_ids=authority_ids, actor=actor)
+    return report
+
+
+def _candidates_from(session: Session, report: Report, *, actor: str) -> None:
+    made = 0
+    for item in repository.items(session, report.id):
+        if item.kind != "file" or not item.pdq or (item.pdq_quality or 0) < MIN_PDQ_QUALITY:
+            continue
+        for signal, value, quality in (
+            ("pdq", item.pdq, item.pdq_quality),
+            ("md5", item.md5, None),
+        ):
+            if value:
+                indicators.create(
+                    session,
+                    actor=actor,
+                    source_kind="assessment",
+                    source_name="report assessment",
+                    source_reference=f"report {report.id}",
+                    candidate=NewCandidate(signal, value, quality=quality, blob_id=item.blob_id),
+                )
+                made += 1
+    timeline(session, report, actor=actor, kind="candidates_created", details={"count": made})
+
+
+def unfounded(session: Session, *, actor: str, report_id: int, reason: str) -> Report:
+    report = _report(session, report_id)
+    if not reason.strip():
+        raise errors.UnprocessableEntity(
+            "the provider is told why: give a reason", code="reason_required"
+        )
+    set_status(session, report, Event.reject, actor=actor)
+    timeline(
+        session,
+        report,
+        actor=actor,
+        kind="unfounded",
+        for_provider=True,
+        message=f"The report is unfounded: {reason.strip()[:4000]}",
+    )
+    audit.record(
+        session, actor=actor, action="report.unfounded", object_type="report", object_id=report.id
+    )
+    return report
+
+
+def request_information(session: Session, *, actor: str, report_id: int, question: str) -> Report:
+    report = _report(session, report_id)
+    if not question.strip():
+        raise errors.UnprocessableEntity(
+            "write what the provider should send", code="question_required"
+        )
+    set_status(session, report, Event.request_information, actor=actor)
+    timeline(
+        session,
+        report,
+        actor=actor,
+        kind="information_requested",
+        for_provider=True,
+        message=question.strip()[:4000],
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="report.information_requested",
+        object_type="report",
+        object_id=report.id,
+    )
+    return report
+
+
+def provider_answers(
+    session: Session, *, provider: Principal, report_id: int, message: str
+) -> Report:
+    report = intake.provider_report(session, provider=provider, report_id=report_id)
+    set_status(session, report, Event.information_received, actor=provider.actor)
+    timeline(
+        session, report, actor=provider.actor, kind="information_received", message=message[:10_000]
+    )
+    audit.record(
+        session,
+        actor=provider.actor,
+        action="report.information_received",
+        object_type="report",
+        object_id=report.id,
+    )
+    return report
