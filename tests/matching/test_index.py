@@ -259,3 +259,66 @@ def test_build_refuses_bad_input_and_leaves_nothing(tmp_path):
         ["0" * 64]
     ) == [[Match(0, "b")]]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]
+
+
+def test_results_name_non_ascii_base_and_delta_ids_in_order(tmp_path, rng):
+    stored = clustered(rng, 300)
+    ids = [f"ünï-{i}-✓" if i % 3 == 0 else f"plain-{i}" for i in range(300)]
+    index = HashIndex.build(tmp_path / "u", "pdq", ids, stored, auto_compact_at=None)
+    extra = stored[:50].copy()
+    extra[:, 3] ^= np.uint64(0b1011)
+    index.add([f"délta-{i}" for i in range(50)], extra)
+    queries = np.concatenate([stored[:60], stored[200:210]])
+    got = index.search(queries, 31)
+    dist = distances(queries, np.concatenate([stored, extra]))
+    names = ids + [f"délta-{i}" for i in range(50)]
+    for qi, matches in enumerate(got):
+        want = sorted(
+            Match(int(dist[qi, r]), names[r]) for r in np.flatnonzero(dist[qi] <= 31).tolist()
+        )
+        assert matches == want
+        assert all(type(m) is Match and m.variant == "original" for m in matches)
+    h0, h1 = hexes(queries[:2])
+    best = {m.id: m for m in sorted(got[1], reverse=True)}
+    best.update({m.id: m for m in got[0] if m.id not in best or m.distance <= best[m.id].distance})
+    want = sorted(
+        Match(m.distance, m.id, "original" if m in got[0] else "rot90") for m in best.values()
+    )
+    assert index.search_variants([{"original": h0, "rot90": h1}], 31)[0] == want
+
+
+def test_search_restores_the_garbage_collector(small, rng):
+    import gc
+
+    index, stored = small
+    assert gc.isenabled()
+    index.search(stored[:20], 31)
+    index.search_variants([{"original": hexes(stored[:1])[0]}], 31)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        index.search(stored[:20], 31)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_format_1_snapshots_still_open_and_compact_to_format_2(tmp_path, rng):
+    import json
+
+    stored = clustered(rng, 400)
+    ids = [f"v1-{i}" for i in range(400)]
+    index = HashIndex.build(tmp_path / "old", "pdq", ids, stored, auto_compact_at=None)
+    want = index.search(stored[:30], 31)
+    snap = index._state.snap.path
+    # Turn the snapshot into what format 1 wrote: its own MIH files, which format 2 ignores.
+    for name in ("mih_offsets.npy", "mih_records.npy"):
+        (snap / name).unlink()
+    np.save(snap / "mih_postings.npy", np.zeros((16, 400), np.uint32))
+    meta = json.loads((snap / "meta.json").read_text())
+    (snap / "meta.json").write_text(json.dumps({**meta, "format": 1}))
+    old = HashIndex.open(tmp_path / "old", auto_compact_at=None)
+    assert old.search(stored[:30], 31) == want
+    old.compact()
+    assert json.loads((old._state.snap.path / "meta.json").read_text())["format"] == 2
+    assert HashIndex.open(tmp_path / "old").search(stored[:30], 31) == want

@@ -121,6 +121,48 @@ def test_batches_split_across_threads_give_identical_results(tmp_path, rng, work
     assert sum(len(m) for m in one) >= 300
 
 
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), k=st.integers(0, 256))
+def test_fold_distance_never_exceeds_the_true_distance(seed, k):
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 2**64 - 1, 4, dtype=np.uint64, endpoint=True)
+    b = flip_bits(rng, a, k)
+    fa, fb = hamming.fold_words(*a), hamming.fold_words(*b)
+    fold_d = sum(bin(int(x) ^ int(y)).count("1") for x, y in zip(fa, fb))
+    assert fold_d <= k
+    # The packed record keeps the row in the low half, away from the fold.
+    assert int(fa[1]) & 0xFFFFFFFF == 0
+
+
+def test_records_pack_fold_and_row_per_bucket(rng):
+    stored = clustered(rng, 700)
+    offsets, records = mih_tables(stored)
+    assert offsets.dtype == np.uint32 and records.shape == (16, 700, 2)
+    for j in (0, 5, 15):
+        rows = (records[j, :, 1] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        assert sorted(rows.tolist()) == list(range(700))
+        chunk = (stored[rows, j >> 2] >> np.uint64(48 - 16 * (j & 3))) & np.uint64(0xFFFF)
+        # Bucket v holds exactly the rows whose chunk j is v, ascending.
+        assert np.all(np.diff(chunk.astype(np.int64)) >= 0)
+        v = int(chunk[0])
+        bucket = rows[offsets[j, v] : offsets[j, v + 1]]
+        assert bucket.tolist() == sorted(bucket.tolist()) and np.all(chunk[: len(bucket)] == v)
+        f0, f1 = hamming.fold_words(*stored[rows].T)
+        assert np.array_equal(records[j, :, 0], f0)
+        assert np.array_equal(records[j, :, 1] >> np.uint64(32), f1 >> np.uint64(32))
+
+
+def test_mih_kernel_grows_its_output_for_queries_with_thousands_of_matches(rng):
+    centre = rng.integers(0, 2**64 - 1, 4, dtype=np.uint64, endpoint=True)
+    stored = np.stack([flip_bits(rng, centre, int(k)) for k in rng.integers(0, 12, 3000)])
+    offsets, records = mih_tables(stored)
+    queries = np.stack([centre, flip_bits(rng, centre, 20), centre])
+    flags = np.zeros(3000, np.uint8)
+    got = hamming.mih_search(queries, stored, offsets, records, hamming.flip_masks(1), 31, 1, flags)
+    assert len(got[0]) > 6000
+    assert as_lists(got, 3) == expected(stored, queries, 31)
+
+
 def test_popcount_intrinsic():
     assert hamming.popcount64(np.uint64(0)) == 0
     assert hamming.popcount64(np.uint64(2**64 - 1)) == 64
