@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from eucentre.audit.pages import router as audit_pages
 from eucentre.audit.service import record_event
@@ -135,12 +136,11 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
         try:
             response = await call_next(request)
             committed = not (request.state.failed or response.status_code >= 500)
-            if committed:
-                session.commit()
-            else:
-                session.rollback()
+            # Database work happens in worker threads, never on the event loop: a loop blocked
+            # on SQLite's lock would stall the very request that holds it.
+            await run_in_threadpool(session.commit if committed else session.rollback)
         except Exception:
-            session.rollback()
+            await run_in_threadpool(session.rollback)
             committed = False
             log.exception("unhandled error")
             response = JSONResponse(
@@ -148,16 +148,10 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
                 status_code=500,
             )
         finally:
-            session.close()
+            await run_in_threadpool(session.close)
         if committed:
-            # Side effects that must only happen once the data is there (enqueueing a task
-            # that reads it); durable work goes through the outbox instead.
-            for callback in getattr(request.state, "after_commit", []):
-                try:
-                    callback()
-                except Exception:  # the sweeper redoes what a failed callback started
-                    log.exception("after-commit callback failed")
-        _persist_security_events(request)
+            await run_in_threadpool(_run_after_commit, request)
+        await run_in_threadpool(_persist_security_events, request)
         route = request.scope.get("route")
         template = getattr(route, "path", "unmatched")
         app.state.metrics.requests.labels(template, request.method, str(response.status_code)).inc()
@@ -188,6 +182,16 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
         return response
     finally:
         request_id.reset(token)
+
+
+def _run_after_commit(request: Request) -> None:
+    """Side effects that must only happen once the data is there (enqueueing a task that reads
+    it); durable work goes through the outbox instead."""
+    for callback in getattr(request.state, "after_commit", []):
+        try:
+            callback()
+        except Exception:  # the sweeper redoes what a failed callback started
+            log.exception("after-commit callback failed")
 
 
 def _persist_security_events(request: Request) -> None:

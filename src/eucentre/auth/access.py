@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from eucentre.audit.service import AuditEvent
 from eucentre.auth import csrf
 from eucentre.auth import service as auth_service
 from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
-from eucentre.db import get_session
+from eucentre.db import transaction
 from eucentre.models import Role
 
 SESSION_COOKIE = "eucentre_session"
@@ -60,10 +61,11 @@ class AccessGuard:
     def __init__(self, access: Access) -> None:
         self.access = access
 
-    async def __call__(
-        self, request: Request, session: Session = Depends(get_session)
-    ) -> Principal:
-        principal = identify(request, session)
+    async def __call__(self, request: Request) -> Principal:
+        # Identified in a short transaction of its own, in a worker thread: the event loop never
+        # waits on the database, and the request's own transaction (and, on SQLite, the write
+        # lock) starts only when the endpoint needs it, not while a body is still uploading.
+        principal = await run_in_threadpool(identify_in_own_transaction, request)
         request.state.principal = principal
         if not self.access.admits(principal):
             if principal.kind is PrincipalKind.anonymous:
@@ -131,6 +133,14 @@ def access_of(route: APIRoute) -> Access | None:
             return dependency.call.access
         pending.extend(dependency.dependencies)
     return None
+
+
+def identify_in_own_transaction(request: Request) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    with transaction(request.app.state.session_factory) as session:
+        return identify(request, session)
 
 
 def identify(request: Request, session: Session) -> Principal:

@@ -15,7 +15,7 @@ from eucentre.auth.passwords import hash_password, verify_password
 from eucentre.auth.principals import ORGANISATION_PRINCIPAL, Principal, PrincipalKind
 from eucentre.auth.scopes import scopes_for
 from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal, sha256_hex
-from eucentre.kit.time import utcnow
+from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import (
     ApiKey,
     Organisation,
@@ -194,7 +194,10 @@ def principal_for_key(session: Session, presented: str) -> Principal:
     org = repository.organisation(session, key.organisation_id)
     if org is None or org.kind not in ORGANISATION_PRINCIPAL:
         raise errors.Unauthenticated("this API key has no organisation", code="invalid_api_key")
-    key.last_used_at = utcnow()
+    now = utcnow()
+    # Recorded at most once a minute: a write on every call would serialise all API traffic.
+    if key.last_used_at is None or now - as_utc(key.last_used_at) > timedelta(minutes=1):
+        key.last_used_at = now
     return Principal(
         kind=ORGANISATION_PRINCIPAL[org.kind],
         organisation_id=org.id,

@@ -8,6 +8,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
 from eucentre.auth import service as auth_service
@@ -80,7 +81,8 @@ async def sign_in(
     await check_csrf(request)
     settings = request.app.state.settings
     try:
-        user, token = auth_service.sign_in(
+        user, token = await run_in_threadpool(
+            auth_service.sign_in,
             session,
             secret=settings.secret,
             email=email,
