@@ -62,3 +62,43 @@ def code(email: str = typer.Argument(..., help="A demo account's email.")) -> No
     if email not in {address for address, _ in data.DEMO_USERS}:
         raise fail("only demo accounts have codes here")
     print(totp.current_code(data.demo_totp_secret(email)))
+
+
+@demo_app.command("simulate")
+def simulate(
+    url: str = typer.Option("", "--url", help="Default: http://EUCENTRE_HOST:EUCENTRE_PORT."),
+    count: int = typer.Option(24, "--count", min=1, max=1000),
+    key: str = typer.Option(
+        data.DEMO_ORGANISATIONS[1].key or "", "--key", help="A provider's API key."
+    ),
+) -> None:
+    """Submit a realistic mix of benign demo reports through the HTTP API of a running server,
+    so every queue and page has content."""
+    import httpx
+
+    from eucentre.demo import simulate as simulation
+
+    _refuse_production()
+    settings = get_settings()
+    base = url or f"http://{settings.host}:{settings.port}"
+    outcomes: dict[str, int] = {}
+    with httpx.Client(timeout=60) as client:
+        try:
+            client.get(f"{base}/healthz").raise_for_status()
+        except httpx.HTTPError as down:
+            raise fail(
+                f"no server answers at {base} ({type(down).__name__}); start it with `make run`"
+            ) from None
+        for planned in simulation.plan(settings.data_dir / "demo-media", count=count):
+            try:
+                answer = simulation.send(base, key, planned, client)
+            except httpx.HTTPStatusError as refused:
+                raise fail(
+                    f"{planned.label}: {refused.response.status_code} {refused.response.text[:300]}"
+                ) from None
+            outcomes[planned.label] = outcomes.get(planned.label, 0) + 1
+            console.print(f"report {answer['id']:>5}  {planned.label}")
+    console.print(
+        f"sent {sum(outcomes.values())} report(s); analysts see them at {base}/staff/reports, "
+        f"authorities at {base}/api/v1/referrals"
+    )

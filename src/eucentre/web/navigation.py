@@ -19,6 +19,9 @@ class NavItem:
 STAFF_NAVIGATION = (
     NavItem("Overview", "/staff", frozenset(Role)),
     NavItem(
+        "Reports", "/staff/reports", frozenset({Role.analyst, Role.senior_analyst, Role.auditor})
+    ),
+    NavItem(
         "Indicators",
         "/staff/indicators",
         frozenset({Role.analyst, Role.senior_analyst, Role.auditor}),
