@@ -16,12 +16,18 @@ class Role(StrEnum):
     auditor = "auditor"
 
 
+# People of an authority sign in like staff but act as their organisation (see auth/service.py).
+AUTHORITY_OFFICER = "authority_officer"
+
+
 class StaffUser(CreatedAt, Base):
     __tablename__ = "staff_users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
-    role: Mapped[Role] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))
+    # Set for authority officers: the authority they act for.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     password_hash: Mapped[str] = mapped_column(String(200))
     # Encrypted at rest: a database dump must not hand out second factors.
     totp_secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
