@@ -3,6 +3,13 @@
 from eucentre.models.api_key import ApiKey
 from eucentre.models.audit import AuditEntry, AuditHead
 from eucentre.models.base import Base
+from eucentre.models.complaint import (
+    Complaint,
+    ComplaintAttempt,
+    ComplaintEvent,
+    ComplaintLink,
+    ComplaintMessage,
+)
 from eucentre.models.indicator import (
     BenignHash,
     ChangeFeedHead,
@@ -35,6 +42,11 @@ __all__ = [
     "BenignHash",
     "Bundle",
     "ChangeFeedHead",
+    "Complaint",
+    "ComplaintAttempt",
+    "ComplaintEvent",
+    "ComplaintLink",
+    "ComplaintMessage",
     "Indicator",
     "IndicatorChange",
     "IndicatorEvent",
