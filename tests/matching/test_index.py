@@ -322,3 +322,17 @@ def test_format_1_snapshots_still_open_and_compact_to_format_2(tmp_path, rng):
     old.compact()
     assert json.loads((old._state.snap.path / "meta.json").read_text())["format"] == 2
     assert HashIndex.open(tmp_path / "old").search(stored[:30], 31) == want
+
+
+def test_equal_distances_are_ordered_by_id_not_by_row(tmp_path, rng):
+    centre = rng.integers(0, 2**64 - 1, (1, 4), dtype=np.uint64, endpoint=True)
+    stored = np.repeat(centre, 12, axis=0)
+    stored[6:, 2] ^= np.uint64(1)  # six at distance 0, six at distance 1
+    ids = [f"id-{11 - i}" for i in range(12)]  # row order is the reverse of id order
+    index = HashIndex.build(tmp_path / "t", "pdq", ids, stored)
+    shifted = centre.copy()
+    shifted[0, 0] ^= np.uint64(1 << 40)
+    got = index.search(np.concatenate([centre, shifted]), 31)
+    assert got[0] == sorted(Match(int(i >= 6), ids[i]) for i in range(12))
+    assert [m.distance for m in got[1]] == [1] * 6 + [2] * 6
+    assert got[1] == sorted(got[1])

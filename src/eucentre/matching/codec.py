@@ -72,7 +72,7 @@ def words_to_hex(words: np.ndarray) -> list[str]:
     return [raw[i : i + step] for i in range(0, len(raw), step)]
 
 
-def as_words(hashes: np.ndarray | Iterable[str] | Iterable[bytes], signal: str) -> np.ndarray:
+def as_words(hashes: np.ndarray | Iterable[str | bytes], signal: str) -> np.ndarray:
     """Accept hex strings, raw digests, an ``(n, bytes)`` uint8 array or ``(n, words)`` uint64."""
     w = words_for(signal)
     if isinstance(hashes, np.ndarray):

@@ -57,7 +57,7 @@ class DeltaState:
     # live delta id -> delta row
     rows: dict[str, int] = field(default_factory=dict)
     # Base-row flags are the snapshot's memmap until the first change, then a private copy.
-    base_flags: np.ndarray | None = None
+    base_flags: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
     changes: int = 0
 
     @classmethod

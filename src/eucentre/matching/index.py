@@ -243,8 +243,8 @@ class HashIndex:
         sorted by distance then id. MD5/SHA-256 indexes ignore ``max_distance``."""
         words = as_words(hashes, self.signal)
         q, r, d, st = self.search_words(words, max_distance, workers)
-        # Kernels emit in query order; order by distance within each query here, so the sort
-        # below only compares ids between equal distances (timsort on sorted runs is linear).
+        # Order by query then distance here; ids are compared below only between equal
+        # distances, and only in the queries that have such ties.
         order = np.lexsort((d, q))
         q, r, d = q[order], r[order], d[order]
         bounds = np.searchsorted(q, np.arange(words.shape[0] + 1)).tolist()
@@ -255,8 +255,10 @@ class HashIndex:
                 for dist, ident in zip(d.tolist(), self.row_ids(st, r), strict=True)
             ]
             out = [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-            for matches in out:
-                matches.sort()
+            # Only queries with two matches at the same distance need their ids compared.
+            tied = q[1:][(q[1:] == q[:-1]) & (d[1:] == d[:-1])]
+            for qi in np.unique(tied).tolist():
+                out[qi].sort()
         return out
 
     def search_variants(
