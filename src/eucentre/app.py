@@ -20,6 +20,9 @@ from eucentre.auth import csrf
 from eucentre.auth.api import router as auth_api
 from eucentre.auth.pages import router as auth_pages
 from eucentre.blobs import blob_store
+from eucentre.complaints.api import router as complaints_api
+from eucentre.complaints.pages import router as complaints_pages
+from eucentre.complaints.public import router as complaints_public
 from eucentre.config import Settings, get_settings
 from eucentre.db import engine_for, make_session_factory, transaction
 from eucentre.indicators.api import router as indicators_api
@@ -56,12 +59,15 @@ ROUTERS = (
     indicators_api,
     reports_api,
     referrals_api,
+    complaints_api,
     web_pages,
     api_docs,
     auth_pages,
     audit_pages,
     indicators_pages,
     reports_pages,
+    complaints_public,
+    complaints_pages,
 )
 
 

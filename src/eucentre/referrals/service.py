@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from eucentre import errors
 from eucentre.audit import service as audit
 from eucentre.auth.principals import Principal
+from eucentre.complaints import outbox as complaint_outbox
 from eucentre.db import transaction
 from eucentre.indicators import service as indicators
 from eucentre.kit.blobstore import BlobStore
@@ -128,6 +129,9 @@ def relay_outbox(
 
 
 def _deliver(session: Session, message: OutboxMessage, *, blobs: BlobStore, secret: bytes) -> None:
+    if complaint_outbox.handles(message.kind):
+        complaint_outbox.deliver(session, message)
+        return
     if message.kind != PUBLISH:
         raise ValueError(f"unknown outbox message kind {message.kind!r}")
     referral = session.get(Referral, message.payload["referral_id"])

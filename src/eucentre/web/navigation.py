@@ -26,6 +26,11 @@ STAFF_NAVIGATION = (
         "/staff/indicators",
         frozenset({Role.analyst, Role.senior_analyst, Role.auditor}),
     ),
+    NavItem(
+        "Complaints",
+        "/staff/complaints",
+        frozenset({Role.analyst, Role.senior_analyst, Role.auditor}),
+    ),
     NavItem("Organisations", "/staff/organisations", frozenset({Role.administrator, Role.auditor})),
     NavItem("Staff accounts", "/staff/users", frozenset({Role.administrator, Role.auditor})),
     NavItem("Audit log", "/staff/audit", frozenset({Role.auditor, Role.administrator})),

@@ -33,7 +33,7 @@ PUBLIC_SERVICES = (
         "Complain about a removal",
         "If an online service removed your content because of the Centre's indicators and you "
         "think it was a mistake, tell us. A person will look at it.",
-        None,
+        "/complaints",
     ),
     PublicService(
         "Help for victims",

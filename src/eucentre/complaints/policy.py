@@ -1,0 +1,79 @@
+"""The complaint rules in plain functions (DSA Art. 20): when a complaint may be made, when it
+must be decided, and who decides an uphold. No database, no web."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# Art. 20(1): complaints are possible for at least six months after the decision.
+COMPLAINT_WINDOW = timedelta(days=183)
+# The Centre's own target for deciding a complaint ("without undue delay").
+DECISION_TARGET = timedelta(days=14)
+
+
+class Status(StrEnum):
+    open = "open"
+    pending_uphold = "pending_uphold"  # one analyst upheld; a second must confirm
+    upheld = "upheld"
+    rejected = "rejected"
+
+
+DECIDED = frozenset({Status.upheld, Status.rejected})
+
+
+class Refused(Exception):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def deadline(received_at: datetime, target: timedelta = DECISION_TARGET) -> datetime:
+    return received_at + target
+
+
+def check_window(
+    decision_date: datetime, now: datetime, window: timedelta = COMPLAINT_WINDOW
+) -> None:
+    """A complaint about a decision in the future, or older than the window, is refused."""
+    if decision_date > now + timedelta(days=1):
+        raise Refused("the date of the decision cannot be in the future", "decision_in_future")
+    if now - decision_date > window:
+        raise Refused(
+            "complaints must be made within six months of the decision; this decision is older",
+            "complaint_too_late",
+        )
+
+
+@dataclass(frozen=True)
+class UpholdStep:
+    status: Status
+    apply_effects: bool
+
+
+def uphold(
+    status: Status, *, actor: str, pending_by: str | None, needs_second_analyst: bool
+) -> UpholdStep:
+    """Upholding reverses a removal. When a verified indicator is disputed by it, two different
+    analysts must agree: the first uphold waits, the second (someone else) confirms."""
+    if status in DECIDED:
+        raise Refused(f"the complaint is already {status.value}", "already_decided")
+    if status is Status.pending_uphold:
+        if pending_by == actor:
+            raise Refused(
+                "you proposed upholding this complaint; a second, different analyst must confirm",
+                "second_analyst_required",
+            )
+        return UpholdStep(Status.upheld, apply_effects=True)
+    if needs_second_analyst:
+        return UpholdStep(Status.pending_uphold, apply_effects=False)
+    return UpholdStep(Status.upheld, apply_effects=True)
+
+
+def reject(status: Status) -> Status:
+    """Any analyst may reject an open complaint, or one waiting for a second opinion (the
+    second analyst disagrees)."""
+    if status in DECIDED:
+        raise Refused(f"the complaint is already {status.value}", "already_decided")
+    return Status.rejected

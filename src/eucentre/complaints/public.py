@@ -1,0 +1,241 @@
+"""The public pages: the complaint form and the status page. No account, no JavaScript.
+
+The complainant's secret only ever travels in POST bodies (never in a URL, so never in a log or
+a browser history), and pages showing it are not cached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from eucentre import errors
+from eucentre.auth.access import allow
+from eucentre.auth.principals import Principal
+from eucentre.complaints import policy, repository, service
+from eucentre.complaints.schemas import MAX_FORM_BYTES, PublicComplaintIn
+from eucentre.db import get_session
+from eucentre.web.templating import render
+
+router = APIRouter(prefix="/complaints", include_in_schema=False)
+
+FIELDS = {
+    "provider_id": "The online service",
+    "provider_reference": "The reference of the service's decision",
+    "decision_date": "The date of the decision",
+    "content_description": "What was removed",
+    "reason": "Why you think it was a mistake",
+    "contact": "How we can contact you",
+}
+# A field people do not see (hidden); automated junk fills it in.
+TRAP = "website"
+NO_STORE = {"Cache-Control": "no-store"}
+STATUS_WORDS = {
+    policy.Status.open: "We have received your complaint. A person will look at it.",
+    policy.Status.pending_uphold: "A person has looked at your complaint. A second person is "
+    "checking the decision.",
+    policy.Status.upheld: "Your complaint was upheld: we agree the removal was a mistake. We "
+    "have asked the service to put your content back.",
+    policy.Status.rejected: "Your complaint was not upheld.",
+}
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The form's text fields, refusing what no honest form sends: a large body, files, many
+    fields, or another content type. Nothing is read beyond the limit."""
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        raise errors.UnsupportedMediaType("send the form", code="not_a_form")
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        raise errors.BadRequest("the form must say how long it is", code="length_required")
+    if int(declared) > MAX_FORM_BYTES:
+        raise errors.PayloadTooLarge(
+            "what you wrote is too long; please shorten it", code="form_too_large"
+        )
+    try:
+        form = await request.form(max_files=0, max_fields=20)
+    except Exception as bad:  # noqa: BLE001 - any parse failure is the client's
+        raise errors.BadRequest("the form could not be read", code="bad_form") from bad
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _problems(error: ValidationError) -> list[dict[str, str]]:
+    found = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        label = FIELDS.get(field, "The form")
+        kind, ctx = item["type"], item.get("ctx", {})
+        if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+            text = f"{label}: please fill this in."
+        elif kind == "string_too_short":
+            text = f"{label}: please write at least {ctx.get('min_length')} characters."
+        elif kind == "string_too_long":
+            text = f"{label}: please write at most {ctx.get('max_length')} characters."
+        elif kind.startswith(("date", "int")):
+            text = f"{label}: this is not a valid {'date' if 'date' in kind else 'choice'}."
+        elif kind == "value_error":
+            text = f"{label}: {ctx.get('error', 'this is not valid')}."
+        else:
+            text = f"{label}: this is not valid."
+        found.append({"field": field, "message": text})
+    return found
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    *,
+    values: dict[str, Any] | None = None,
+    problems: list[dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "complaint_form.html",
+        {
+            "providers": repository.providers(session),
+            "values": values or {},
+            "problems": problems or [],
+            "window_days": policy.COMPLAINT_WINDOW.days,
+            "target_days": policy.DECISION_TARGET.days,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def form(
+    request: Request,
+    session: Session = Depends(get_session),
+    _: Principal = Depends(allow(public=True)),
+) -> HTMLResponse:
+    return _form_page(request, session)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+@router.post("", response_class=HTMLResponse)
+async def submit(
+    request: Request,
+    session: Session = Depends(get_session),
+    _: Principal = Depends(allow(public=True)),
+) -> HTMLResponse:
+    """Nothing is stored unless the complaint is accepted: every refusal rolls back."""
+    values: dict[str, str] = {}
+    try:
+        values = await read_form(request)
+        if values.get(TRAP):
+            raise errors.UnprocessableEntity(
+                "the form could not be accepted; please fill it in again", code="junk"
+            )
+        fields = {name: values.get(name, "") for name in FIELDS}
+        if not fields["contact"].strip():
+            fields.pop("contact")
+        try:
+            data = PublicComplaintIn.model_validate(
+                {name: value for name, value in fields.items() if value != ""}
+            )
+        except ValidationError as invalid:
+            request.state.failed = True
+            return await run_in_threadpool(
+                _form_page,
+                request,
+                session,
+                values=values,
+                problems=_problems(invalid),
+                status_code=422,
+            )
+        complaint, secret = await run_in_threadpool(
+            service.submit_public,
+            session,
+            data=data,
+            client_address=_client(request),
+            secret=request.app.state.settings.secret,
+        )
+    except errors.AppError as refused:
+        request.state.failed = True
+        response = await run_in_threadpool(
+            _form_page,
+            request,
+            session,
+            values=values,
+            problems=[{"field": "", "message": str(refused.detail)}],
+            status_code=refused.status,
+        )
+        if isinstance(refused, errors.TooManyRequests):
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    response = render(
+        request,
+        "complaint_received.html",
+        {"complaint": complaint, "secret": secret, "target_days": policy.DECISION_TARGET.days},
+        status_code=201,
+    )
+    response.headers.update(NO_STORE)
+    return response
+
+
+@router.get("/status", response_class=HTMLResponse)
+def status_form(request: Request, _: Principal = Depends(allow(public=True))) -> HTMLResponse:
+    return render(request, "complaint_status_form.html", {})
+
+
+@router.post("/status", response_class=HTMLResponse)
+async def status(
+    request: Request,
+    session: Session = Depends(get_session),
+    _: Principal = Depends(allow(public=True)),
+) -> HTMLResponse:
+    """A wrong number or secret is recorded (rate limits) and committed, so the page is rendered,
+    not raised; over the limit, 429."""
+    try:
+        values = await read_form(request)
+        number = values.get("number", "")[:40]
+        complaint = await run_in_threadpool(
+            service.lookup_status,
+            session,
+            number=number,
+            complainant_secret=values.get("secret", "")[:80],
+            client_address=_client(request),
+            secret=request.app.state.settings.secret,
+        )
+    except errors.AppError as refused:
+        request.state.failed = True
+        response = render(
+            request,
+            "complaint_status_form.html",
+            {"error": str(refused.detail)},
+            status_code=refused.status,
+        )
+        if isinstance(refused, errors.TooManyRequests):
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    if complaint is None:
+        return render(
+            request,
+            "complaint_status_form.html",
+            {
+                "error": "We found no complaint with this number and secret. Check both and try "
+                "again.",
+                "number": number,
+            },
+            status_code=404,
+        )
+    response = render(
+        request,
+        "complaint_status.html",
+        {
+            "complaint": complaint,
+            "status_words": STATUS_WORDS[policy.Status(complaint.status)],
+            "decided": policy.Status(complaint.status) in policy.DECIDED,
+        },
+    )
+    response.headers.update(NO_STORE)
+    return response

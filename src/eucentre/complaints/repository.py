@@ -1,0 +1,244 @@
+"""Complaint queries. Providers see complaints about their own service; authorities see notices
+about their own referrals; the public sees one complaint, by number and secret. The scope is in
+the query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eucentre.models import (
+    Complaint,
+    ComplaintAttempt,
+    ComplaintEvent,
+    ComplaintLink,
+    ComplaintMessage,
+    Indicator,
+    IndicatorEvent,
+    IndicatorSource,
+    Organisation,
+    OrganisationKind,
+    Referral,
+    Report,
+    ReportMatch,
+)
+
+
+def providers(session: Session) -> list[Organisation]:
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.provider)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def provider(session: Session, provider_id: int) -> Organisation | None:
+    return session.scalar(
+        select(Organisation).where(
+            Organisation.id == provider_id, Organisation.kind == OrganisationKind.provider
+        )
+    )
+
+
+def get(session: Session, complaint_id: int) -> Complaint | None:
+    return session.get(Complaint, complaint_id)
+
+
+def by_number(session: Session, number: str) -> Complaint | None:
+    return session.scalar(select(Complaint).where(Complaint.number == number))
+
+
+def of_provider(session: Session, *, provider_id: int, complaint_id: int) -> Complaint | None:
+    return session.scalar(
+        select(Complaint).where(Complaint.id == complaint_id, Complaint.provider_id == provider_id)
+    )
+
+
+def for_provider(session: Session, *, provider_id: int, limit: int, offset: int) -> list[Complaint]:
+    return list(
+        session.scalars(
+            select(Complaint)
+            .where(Complaint.provider_id == provider_id)
+            .order_by(Complaint.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def by_external(session: Session, *, provider_id: int, reference: str) -> Complaint | None:
+    return session.scalar(
+        select(Complaint).where(
+            Complaint.provider_id == provider_id, Complaint.external_reference == reference
+        )
+    )
+
+
+def queue(session: Session, *, statuses: Sequence[str], limit: int) -> list[Complaint]:
+    """Oldest first: the deadline runs from receipt."""
+    return list(
+        session.scalars(
+            select(Complaint)
+            .where(Complaint.status.in_(statuses))
+            .order_by(Complaint.received_at, Complaint.id)
+            .limit(limit)
+        )
+    )
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    return dict(
+        session.execute(select(Complaint.status, func.count()).group_by(Complaint.status)).all()  # type: ignore[arg-type]
+    )
+
+
+def reports_with_reference(session: Session, *, provider_id: int, reference: str) -> list[Report]:
+    return list(
+        session.scalars(
+            select(Report)
+            .where(Report.provider_id == provider_id, Report.provider_reference == reference)
+            .order_by(Report.id)
+        )
+    )
+
+
+def linked_reports(session: Session, complaint_id: int) -> list[Report]:
+    return list(
+        session.scalars(
+            select(Report)
+            .join(ComplaintLink, ComplaintLink.report_id == Report.id)
+            .where(ComplaintLink.complaint_id == complaint_id)
+            .order_by(Report.id)
+        )
+    )
+
+
+def linked_report_ids(session: Session, complaint_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(ComplaintLink.report_id)
+            .where(ComplaintLink.complaint_id == complaint_id)
+            .order_by(ComplaintLink.report_id)
+        )
+    )
+
+
+def linked_matches(session: Session, complaint_id: int) -> list[ReportMatch]:
+    return list(
+        session.scalars(
+            select(ReportMatch)
+            .join(ComplaintLink, ComplaintLink.report_id == ReportMatch.report_id)
+            .where(ComplaintLink.complaint_id == complaint_id)
+            .order_by(ReportMatch.report_id, ReportMatch.item_id, ReportMatch.id)
+        )
+    )
+
+
+def indicators(session: Session, ids: Sequence[int]) -> list[Indicator]:
+    if not ids:
+        return []
+    return list(
+        session.scalars(select(Indicator).where(Indicator.id.in_(ids)).order_by(Indicator.id))
+    )
+
+
+def indicator_sources(session: Session, indicator_id: int) -> list[IndicatorSource]:
+    return list(
+        session.scalars(
+            select(IndicatorSource)
+            .where(IndicatorSource.indicator_id == indicator_id)
+            .order_by(IndicatorSource.id)
+        )
+    )
+
+
+def indicator_events(session: Session, indicator_id: int) -> list[IndicatorEvent]:
+    return list(
+        session.scalars(
+            select(IndicatorEvent)
+            .where(IndicatorEvent.indicator_id == indicator_id)
+            .order_by(IndicatorEvent.at, IndicatorEvent.id)
+        )
+    )
+
+
+def referrals_of_reports(session: Session, report_ids: Sequence[int]) -> list[Referral]:
+    if not report_ids:
+        return []
+    bundles = select(Report.bundle_id).where(
+        Report.id.in_(report_ids), Report.bundle_id.is_not(None)
+    )
+    return list(
+        session.scalars(
+            select(Referral).where(Referral.bundle_id.in_(bundles)).order_by(Referral.id)
+        )
+    )
+
+
+def events(session: Session, complaint_id: int) -> list[ComplaintEvent]:
+    return list(
+        session.scalars(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == complaint_id)
+            .order_by(ComplaintEvent.at, ComplaintEvent.id)
+        )
+    )
+
+
+def messages(
+    session: Session, complaint_id: int, *, organisation_id: int | None = None
+) -> list[ComplaintMessage]:
+    query = select(ComplaintMessage).where(ComplaintMessage.complaint_id == complaint_id)
+    if organisation_id is not None:
+        query = query.where(
+            ComplaintMessage.organisation_id == organisation_id,
+            ComplaintMessage.available_at.is_not(None),
+        )
+    return list(session.scalars(query.order_by(ComplaintMessage.id)))
+
+
+def notices_for_authority(
+    session: Session, *, authority_id: int, limit: int, offset: int
+) -> list[ComplaintMessage]:
+    return list(
+        session.scalars(
+            select(ComplaintMessage)
+            .where(
+                ComplaintMessage.organisation_id == authority_id,
+                ComplaintMessage.kind == "authority_note",
+                ComplaintMessage.available_at.is_not(None),
+            )
+            .order_by(ComplaintMessage.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def notice_of_authority(
+    session: Session, *, authority_id: int, notice_id: int
+) -> ComplaintMessage | None:
+    return session.scalar(
+        select(ComplaintMessage).where(
+            ComplaintMessage.id == notice_id,
+            ComplaintMessage.organisation_id == authority_id,
+            ComplaintMessage.kind == "authority_note",
+            ComplaintMessage.available_at.is_not(None),
+        )
+    )
+
+
+def attempts_since(session: Session, subject: str, since: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                ComplaintAttempt.subject == subject, ComplaintAttempt.at >= since
+            )
+        )
+        or 0
+    )

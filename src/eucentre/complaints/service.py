@@ -1,0 +1,551 @@
+"""Complaint decisions: receiving (public form and providers), the complainant's status look-up,
+analysts' uphold/reject with four eyes, and what an upheld complaint does."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from eucentre import errors
+from eucentre.audit import service as audit
+from eucentre.auth.principals import Principal
+from eucentre.complaints import outbox, policy, repository
+from eucentre.complaints.policy import Status
+from eucentre.complaints.schemas import ProviderComplaintIn, PublicComplaintIn
+from eucentre.indicators import service as indicators
+from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal
+from eucentre.kit.time import as_utc, utcnow
+from eucentre.models import (
+    Complaint,
+    ComplaintAttempt,
+    ComplaintEvent,
+    ComplaintLink,
+    ComplaintMessage,
+    IndicatorStatus,
+    OutboxMessage,
+)
+from eucentre.reports.intake import timeline
+
+# Unambiguous characters (no 0/O, 1/I/L), so a number or secret read aloud or copied by hand works.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CONTACT_CONTEXT = b"complaint-contact"
+# A digest that matches nothing, compared when the number is unknown so that an unknown number
+# and a wrong secret take the same time.
+_NO_DIGEST = "0" * 64
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Abuse limits for the public form and the status page, per window."""
+
+    submissions_per_address: int = 5
+    failed_lookups_per_address: int = 10
+    failed_lookups_per_number: int = 5
+    window: timedelta = timedelta(hours=1)
+    decision_target: timedelta = policy.DECISION_TARGET
+
+
+def _random(groups: int, size: int = 5) -> str:
+    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(size)) for _ in range(groups))
+
+
+def normalise_code(value: str) -> str:
+    """What a person typed: case, spaces and missing dashes do not matter."""
+    cleaned = "".join(ch for ch in value.upper() if ch in ALPHABET)
+    return "-".join(cleaned[i : i + 5] for i in range(0, len(cleaned), 5))
+
+
+def normalise_number(value: str) -> str:
+    """A complaint number as typed ("c-abcde-fghjk", "ABCDE FGHJK") in its stored form."""
+    cleaned = "".join(ch for ch in value.upper() if ch in ALPHABET)
+    if len(cleaned) == 11 and cleaned.startswith("C"):
+        cleaned = cleaned[1:]
+    return "C-" + normalise_code(cleaned)
+
+
+def _secret_digest(secret: bytes, number: str, complainant_secret: str) -> str:
+    return keyed_digest(derive_key(secret, "complaint-secrets"), f"{number}:{complainant_secret}")
+
+
+def _pseudonym(secret: bytes, kind: str, value: str) -> str:
+    return f"{kind}:" + keyed_digest(derive_key(secret, "complaint-pseudonyms"), value)[:64]
+
+
+def _contact_key(secret: bytes) -> bytes:
+    return derive_key(secret, "complaint-contacts")
+
+
+def contact_of(complaint: Complaint, *, secret: bytes) -> str | None:
+    """The complainant's contact, decrypted. Callers audit the read."""
+    if complaint.contact_sealed is None:
+        return None
+    return open_sealed(
+        _contact_key(secret), complaint.contact_sealed, context=CONTACT_CONTEXT
+    ).decode()
+
+
+def _as_moment(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+def _check_window(decision_date: date, now: datetime) -> None:
+    try:
+        policy.check_window(_as_moment(decision_date), now)
+    except policy.Refused as refused:
+        raise errors.UnprocessableEntity(str(refused), code=refused.code) from refused
+
+
+def _rate_limit(session: Session, subject: str, limit: int, window: timedelta, what: str) -> None:
+    if repository.attempts_since(session, subject, utcnow() - window) >= limit:
+        raise errors.TooManyRequests(
+            f"too many {what} from your connection; please try again in an hour",
+            retry_after=int(window.total_seconds()),
+            code="complaint_rate_limited",
+        )
+
+
+def submit_public(
+    session: Session,
+    *,
+    data: PublicComplaintIn,
+    client_address: str,
+    secret: bytes,
+    limits: Limits = Limits(),
+) -> tuple[Complaint, str]:
+    """A complaint from the public form. Returns it with the complainant's secret, shown once.
+    Every check runs before anything is written: a refused complaint stores nothing."""
+    now = utcnow()
+    subject = _pseudonym(secret, "submit", client_address)
+    _rate_limit(session, subject, limits.submissions_per_address, limits.window, "complaints")
+    _check_window(data.decision_date, now)
+    if repository.provider(session, data.provider_id) is None:
+        raise errors.UnprocessableEntity("choose the service from the list", code="unknown_service")
+    complainant_secret = _random(4)
+    number = _new_number(session)
+    complaint = _create(
+        session,
+        number=number,
+        channel="public",
+        submitted_by="anonymous",
+        provider_id=data.provider_id,
+        provider_reference=data.provider_reference,
+        external_reference=None,
+        decision_date=data.decision_date,
+        content_description=data.content_description,
+        reason=data.reason,
+        contact_sealed=seal(_contact_key(secret), data.contact.encode(), context=CONTACT_CONTEXT)
+        if data.contact
+        else None,
+        secret_digest=_secret_digest(secret, number, complainant_secret),
+        target=limits.decision_target,
+    )
+    session.add(ComplaintAttempt(subject=subject, at=now))
+    session.flush()
+    return complaint, complainant_secret
+
+
+def submit_from_provider(
+    session: Session,
+    *,
+    provider: Principal,
+    data: ProviderComplaintIn,
+    limits: Limits = Limits(),
+) -> tuple[Complaint, bool]:
+    """A complaint a provider received and forwards. A replay with the same complaint reference
+    returns the first one (created=False)."""
+    assert provider.organisation_id is not None
+    if data.complaint_reference:
+        existing = repository.by_external(
+            session, provider_id=provider.organisation_id, reference=data.complaint_reference
+        )
+        if existing is not None:
+            return existing, False
+    _check_window(data.decision_date, utcnow())
+    complaint = _create(
+        session,
+        number=_new_number(session),
+        channel="provider",
+        submitted_by=provider.actor,
+        provider_id=provider.organisation_id,
+        provider_reference=data.provider_reference,
+        external_reference=data.complaint_reference,
+        decision_date=data.decision_date,
+        content_description=data.content_description,
+        reason=data.reason,
+        contact_sealed=None,
+        secret_digest=None,
+        target=limits.decision_target,
+    )
+    return complaint, True
+
+
+def _new_number(session: Session) -> str:
+    while True:
+        number = "C-" + _random(2)
+        if repository.by_number(session, number) is None:
+            return number
+
+
+def _create(
+    session: Session,
+    *,
+    number: str,
+    channel: str,
+    submitted_by: str,
+    provider_id: int,
+    provider_reference: str,
+    external_reference: str | None,
+    decision_date: date,
+    content_description: str,
+    reason: str,
+    contact_sealed: bytes | None,
+    secret_digest: str | None,
+    target: timedelta,
+) -> Complaint:
+    received = utcnow()
+    complaint = Complaint(
+        number=number,
+        secret_digest=secret_digest,
+        channel=channel,
+        submitted_by=submitted_by,
+        provider_id=provider_id,
+        provider_reference=provider_reference,
+        external_reference=external_reference,
+        decision_date=_as_moment(decision_date),
+        content_description=content_description,
+        reason=reason,
+        contact_sealed=contact_sealed,
+        status=Status.open.value,
+        received_at=received,
+        deadline_at=policy.deadline(received, target),
+    )
+    session.add(complaint)
+    session.flush()
+    reports = repository.reports_with_reference(
+        session, provider_id=provider_id, reference=provider_reference
+    )
+    for report in reports:
+        session.add(ComplaintLink(complaint_id=complaint.id, report_id=report.id))
+    _event(
+        session,
+        complaint,
+        actor=submitted_by,
+        kind="received",
+        details={"channel": channel, "reports": [r.id for r in reports]},
+    )
+    audit.record(
+        session,
+        actor=submitted_by,
+        action="complaint.received",
+        object_type="complaint",
+        object_id=complaint.id,
+        details={"channel": channel, "linked_reports": len(reports)},
+    )
+    return complaint
+
+
+def _event(
+    session: Session,
+    complaint: Complaint,
+    *,
+    actor: str,
+    kind: str,
+    message: str = "",
+    details: dict | None = None,
+) -> None:
+    session.add(
+        ComplaintEvent(
+            complaint_id=complaint.id,
+            actor=actor,
+            kind=kind,
+            message=message,
+            details=details or {},
+        )
+    )
+    session.flush()
+
+
+def lookup_status(
+    session: Session,
+    *,
+    number: str,
+    complainant_secret: str,
+    client_address: str,
+    secret: bytes,
+    limits: Limits = Limits(),
+) -> Complaint | None:
+    """The complaint, if the number and secret go together; None otherwise, and the failure is
+    counted against the client and the number (so guessing one complaint's secret from many
+    addresses is limited too). The secret is compared in constant time, and an unknown number
+    costs the same as a wrong secret."""
+    number = normalise_number(number)[:20]
+    complainant_secret = normalise_code(complainant_secret)[:40]
+    by_address = _pseudonym(secret, "lookup", client_address)
+    by_number = _pseudonym(secret, "number", number)
+    _rate_limit(
+        session, by_address, limits.failed_lookups_per_address, limits.window, "failed look-ups"
+    )
+    _rate_limit(
+        session, by_number, limits.failed_lookups_per_number, limits.window, "failed look-ups"
+    )
+    complaint = repository.by_number(session, number)
+    presented = _secret_digest(secret, number, complainant_secret)
+    stored = complaint.secret_digest if complaint is not None else None
+    if same(presented, stored or _NO_DIGEST) and complaint is not None and stored is not None:
+        return complaint
+    now = utcnow()
+    session.add_all(
+        [ComplaintAttempt(subject=by_address, at=now), ComplaintAttempt(subject=by_number, at=now)]
+    )
+    session.flush()
+    return None
+
+
+def _get(session: Session, complaint_id: int) -> Complaint:
+    complaint = repository.get(session, complaint_id)
+    if complaint is None:
+        raise errors.NotFound(f"no complaint {complaint_id}", code="unknown_complaint")
+    return complaint
+
+
+def indicator_ids(session: Session, complaint_id: int) -> list[int]:
+    return sorted({m.indicator_id for m in repository.linked_matches(session, complaint_id)})
+
+
+def needs_second_analyst(session: Session, complaint_id: int) -> bool:
+    """Upholding disputes a verified indicator: that overrides two analysts' verification."""
+    return any(
+        i.status == IndicatorStatus.verified
+        for i in repository.indicators(session, indicator_ids(session, complaint_id))
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise errors.UnprocessableEntity(
+            "the complainant reads the reason: write one", code="reason_required"
+        )
+    return reason[:4000]
+
+
+def uphold(session: Session, *, actor: str, complaint_id: int, reason: str) -> Complaint:
+    """The removal was a mistake. With a verified indicator behind it, the first analyst's
+    uphold waits for a second, different analyst; then the effects follow."""
+    complaint = _get(session, complaint_id)
+    reason = _reason(reason)
+    try:
+        step = policy.uphold(
+            Status(complaint.status),
+            actor=actor,
+            pending_by=complaint.pending_by,
+            needs_second_analyst=needs_second_analyst(session, complaint.id),
+        )
+    except policy.Refused as refused:
+        raise errors.Conflict(str(refused), code=refused.code) from refused
+    if not step.apply_effects:
+        complaint.status = step.status.value
+        complaint.pending_by, complaint.pending_reason = actor, reason
+        _event(session, complaint, actor=actor, kind="uphold_proposed", message=reason)
+        audit.record(
+            session,
+            actor=actor,
+            action="complaint.uphold_proposed",
+            object_type="complaint",
+            object_id=complaint.id,
+        )
+        return complaint
+    audit.record(
+        session,
+        actor=actor,
+        action="complaint.upheld",
+        object_type="complaint",
+        object_id=complaint.id,
+        details={"proposed_by": complaint.pending_by} if complaint.pending_by else {},
+    )
+    complaint.status = Status.upheld.value
+    complaint.decided_by, complaint.decided_at, complaint.decision_reason = actor, utcnow(), reason
+    _event(session, complaint, actor=actor, kind="upheld", message=reason)
+    _apply_uphold(session, complaint, actor=actor)
+    return complaint
+
+
+def _apply_uphold(session: Session, complaint: Complaint, *, actor: str) -> None:
+    """Dispute the indicators (they leave lookups at once), tell the provider to reinstate, mark
+    the reports erroneous, and tell the authorities that received them."""
+    disputed = [
+        indicator_id
+        for indicator_id in indicator_ids(session, complaint.id)
+        if indicators.dispute_for(
+            session,
+            indicator_id=indicator_id,
+            actor=actor,
+            reason=f"complaint {complaint.number} upheld",
+        )
+    ]
+    _send(
+        session,
+        complaint,
+        kind=outbox.REINSTATE,
+        organisation_id=complaint.provider_id,
+        message=(
+            f"Complaint {complaint.number} about your decision {complaint.provider_reference} was "
+            f"upheld: please reinstate the content without undue delay and acknowledge. "
+            f"Reason: {complaint.decision_reason}"
+        ),
+    )
+    reports = repository.linked_reports(session, complaint.id)
+    referrals = repository.referrals_of_reports(session, [r.id for r in reports])
+    for report in reports:
+        timeline(
+            session,
+            report,
+            actor=actor,
+            kind="erroneous",
+            for_provider=True,
+            message=f"A complaint ({complaint.number}) was upheld: this report was erroneous.",
+            details={
+                "complaint": complaint.id,
+                "disputed_indicators": disputed,
+                "authorities_told": sorted(
+                    {r.authority_id for r in referrals if r.bundle_id == report.bundle_id}
+                ),
+            },
+        )
+    for referral in referrals:
+        _send(
+            session,
+            complaint,
+            kind=outbox.AUTHORITY_NOTE,
+            organisation_id=referral.authority_id,
+            referral_id=referral.id,
+            message=(
+                f"A complaint against the removal behind referral {referral.id} was upheld: the "
+                "Centre found the content was not child sexual abuse material and the report was "
+                "erroneous. Please take this into account."
+            ),
+        )
+    _event(
+        session,
+        complaint,
+        actor="system",
+        kind="effects",
+        details={
+            "disputed_indicators": disputed,
+            "reports_erroneous": [r.id for r in reports],
+            "referrals_told": [r.id for r in referrals],
+        },
+    )
+
+
+def _send(
+    session: Session,
+    complaint: Complaint,
+    *,
+    kind: str,
+    organisation_id: int,
+    message: str,
+    referral_id: int | None = None,
+) -> None:
+    note = ComplaintMessage(
+        complaint_id=complaint.id,
+        organisation_id=organisation_id,
+        kind=outbox.MESSAGE_KIND[kind],
+        referral_id=referral_id,
+        message=message,
+    )
+    session.add(note)
+    session.flush()
+    session.add(OutboxMessage(kind=kind, payload={"message_id": note.id}))
+
+
+def reject(session: Session, *, actor: str, complaint_id: int, reason: str) -> Complaint:
+    complaint = _get(session, complaint_id)
+    reason = _reason(reason)
+    try:
+        after = policy.reject(Status(complaint.status))
+    except policy.Refused as refused:
+        raise errors.Conflict(str(refused), code=refused.code) from refused
+    complaint.status = after.value
+    complaint.decided_by, complaint.decided_at, complaint.decision_reason = actor, utcnow(), reason
+    _event(session, complaint, actor=actor, kind="rejected", message=reason)
+    audit.record(
+        session,
+        actor=actor,
+        action="complaint.rejected",
+        object_type="complaint",
+        object_id=complaint.id,
+    )
+    return complaint
+
+
+def provider_complaint(session: Session, *, provider: Principal, complaint_id: int) -> Complaint:
+    assert provider.organisation_id is not None
+    complaint = repository.of_provider(
+        session, provider_id=provider.organisation_id, complaint_id=complaint_id
+    )
+    if complaint is None:
+        raise errors.NotFound(f"no complaint {complaint_id}", code="unknown_complaint")
+    return complaint
+
+
+def acknowledge_reinstatement(
+    session: Session, *, provider: Principal, complaint_id: int
+) -> Complaint:
+    """The provider confirms it reinstated the content. Twice changes nothing."""
+    complaint = provider_complaint(session, provider=provider, complaint_id=complaint_id)
+    pending = [
+        m
+        for m in repository.messages(
+            session, complaint.id, organisation_id=provider.organisation_id
+        )
+        if m.kind == outbox.MESSAGE_KIND[outbox.REINSTATE]
+    ]
+    if not pending:
+        raise errors.InvalidTransition(
+            "there is nothing to acknowledge: the complaint has not been upheld",
+            code="nothing_to_acknowledge",
+        )
+    fresh = [m for m in pending if m.acknowledged_at is None]
+    for message in fresh:
+        message.acknowledged_at = utcnow()
+    if fresh:
+        _event(session, complaint, actor=provider.actor, kind="reinstatement_acknowledged")
+        audit.record(
+            session,
+            actor=provider.actor,
+            action="complaint.reinstatement_acknowledged",
+            object_type="complaint",
+            object_id=complaint.id,
+        )
+    return complaint
+
+
+def acknowledge_notice(
+    session: Session, *, authority: Principal, notice_id: int
+) -> ComplaintMessage:
+    assert authority.organisation_id is not None
+    notice = repository.notice_of_authority(
+        session, authority_id=authority.organisation_id, notice_id=notice_id
+    )
+    if notice is None:
+        raise errors.NotFound(f"no notice {notice_id}", code="unknown_notice")
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at = utcnow()
+        audit.record(
+            session,
+            actor=authority.actor,
+            action="complaint.notice_acknowledged",
+            object_type="complaint_message",
+            object_id=notice.id,
+        )
+    return notice
+
+
+def overdue(complaint: Complaint, now: datetime | None = None) -> bool:
+    return Status(complaint.status) not in policy.DECIDED and as_utc(complaint.deadline_at) < (
+        now or utcnow()
+    )
