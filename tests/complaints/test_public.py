@@ -1,0 +1,129 @@
+"""The public form and status page over real HTTP: a complaint goes in and is followed; abuse
+(rate limits, size limits, junk) gets a clear error and stores nothing; nobody reads another
+person's complaint."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from eucentre.db import transaction
+from eucentre.models import Complaint, OrganisationKind
+from tests.factories import make_organisation
+
+
+@pytest.fixture
+def provider(session_factory):
+    with transaction(session_factory) as session:
+        return make_organisation(session, kind=OrganisationKind.provider, name="Picture Share")
+
+
+def fields(provider: int, **overrides) -> dict[str, str]:
+    data = {
+        "provider_id": str(provider),
+        "provider_reference": "SOR-2026-0042",
+        "decision_date": (date.today() - timedelta(days=3)).isoformat(),
+        "content_description": "A photo of my garden.",
+        "reason": "There is nobody in it: it is a bench and some flowers.",
+        "contact": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def stored(session_factory) -> int:
+    with transaction(session_factory) as session:
+        return session.scalar(select(func.count()).select_from(Complaint))
+
+
+def test_a_complaint_is_received_and_followed_with_its_secret(live, provider) -> None:
+    with live.client() as client:
+        page = client.get("/complaints")
+        assert page.status_code == 200 and "Picture Share" in page.text
+        sent = client.post("/complaints", data=fields(provider.id))
+        assert sent.status_code == 201, sent.text
+        assert sent.headers["cache-control"] == "no-store"
+        number = sent.text.split('id="complaint-number">')[1].split("<")[0]
+        secret = sent.text.split('id="complaint-secret">')[1].split("<")[0]
+        status = client.post("/complaints/status", data={"number": number, "secret": secret})
+    assert status.status_code == 200
+    assert "We have received your complaint" in status.text and "SOR-2026-0042" in status.text
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"reason": "short"}, "at least 10 characters"),
+        ({"reason": "\x00\x01\x02 binary junk here"}, "not text"),
+        ({"reason": "!!!!!!!!!!!!!!!!!!"}, "contains no words"),
+        ({"provider_reference": ""}, "please fill this in"),
+        ({"decision_date": "yesterday"}, "not a valid date"),
+        ({"provider_id": "999999"}, "choose the service from the list"),
+        ({"decision_date": (date.today() - timedelta(days=300)).isoformat()}, "six months"),
+        ({"website": "http://spam.example"}, "could not be accepted"),
+    ],
+)
+def test_bad_or_junk_complaints_get_a_clear_error_and_nothing_is_stored(
+    live, provider, session_factory, change, message
+) -> None:
+    with live.client() as client:
+        response = client.post("/complaints", data=fields(provider.id, **change))
+    assert response.status_code == 422, response.text
+    assert message in response.text and "There is a problem" in response.text
+    assert stored(session_factory) == 0
+
+
+def test_oversized_and_non_form_bodies_are_refused_and_nothing_is_stored(
+    live, provider, session_factory
+) -> None:
+    with live.client() as client:
+        huge = client.post("/complaints", data=fields(provider.id, reason="garden " * 5000))
+        json_body = client.post("/complaints", json=fields(provider.id))
+        many = client.post("/complaints", data={f"f{n}": "x" for n in range(50)})
+        upload = client.post(
+            "/complaints", data=fields(provider.id), files={"file": ("a.png", b"x", "image/png")}
+        )
+    assert huge.status_code == 413 and "too long" in huge.text
+    assert json_body.status_code == 415
+    assert many.status_code == 400 and upload.status_code == 400
+    assert stored(session_factory) == 0
+
+
+def test_submissions_are_rate_limited_per_address(live, provider, session_factory) -> None:
+    with live.client() as client:
+        codes = [client.post("/complaints", data=fields(provider.id)).status_code for _ in range(6)]
+    assert codes == [201] * 5 + [429]
+    assert stored(session_factory) == 5
+
+
+def test_nobody_reads_another_persons_complaint_and_guessing_is_rate_limited(
+    live, provider
+) -> None:
+    with live.client() as client:
+        mine = client.post("/complaints", data=fields(provider.id))
+        number = mine.text.split('id="complaint-number">')[1].split("<")[0]
+        secret = mine.text.split('id="complaint-secret">')[1].split("<")[0]
+        theirs = client.post("/complaints", data=fields(provider.id, reason="Theirs, not mine."))
+        their_number = theirs.text.split('id="complaint-number">')[1].split("<")[0]
+        crossed = client.post("/complaints/status", data={"number": their_number, "secret": secret})
+        assert crossed.status_code == 404 and "We found no complaint" in crossed.text
+        assert "Theirs, not mine" not in crossed.text
+        guesses = [
+            client.post(
+                "/complaints/status", data={"number": their_number, "secret": f"GUESS-{n}"}
+            ).status_code
+            for n in range(5)
+        ]
+        # The number's limit (5 failures an hour) is reached: even the right secret waits.
+        right = client.post("/complaints/status", data={"number": number, "secret": secret})
+        limited = client.post("/complaints/status", data={"number": their_number, "secret": secret})
+    assert guesses[:4] == [404] * 4 and guesses[4] == 429
+    assert right.status_code == 200
+    assert limited.status_code == 429 and "too many" in limited.text
+    assert limited.headers["retry-after"] == "3600"
+
+
+def test_the_secret_never_appears_in_a_url(live, provider) -> None:
+    with live.client() as client:
+        form = client.get("/complaints/status")
+    assert 'method="post" action="/complaints/status"' in form.text
