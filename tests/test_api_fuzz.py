@@ -89,10 +89,10 @@ def _record_id_overflows_int4(case, response) -> bool:
 
 # Each entry is (case, response) -> True for a response the fuzzer must let pass because a
 # strict xfail test below reproduces it.
-KNOWN_BUGS: list[Callable[..., bool]] = [_record_id_overflows_int4]
+KNOWN_BUGS: list[Callable[..., bool]] = []
 # The documented 422 schema is FastAPI's default, not what the app sends (see
 # test_validation_errors_match_the_documented_422_schema), so 422 bodies are not schema-checked.
-KNOWN_WRONG_IN_DOCUMENT = {"422"}
+KNOWN_WRONG_IN_DOCUMENT: set[str] = set()
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -245,13 +245,6 @@ def test_a_record_id_beyond_32_bits_is_a_client_error(
     """Found by the fuzzer on PostgreSQL: GET /api/v1/referrals/2147483648 (and the report
     routes) answered 500, psycopg.errors.NumericValueOutOfRange: integer out of range; the id
     columns are INTEGER while RecordId allows up to 2**53."""
-    if database.kind == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="BUG: ids above 2**31-1 overflow reports.id/referrals.id (INTEGER): 500",
-            )
-        )
     with httpx.Client(base_url=target.url, timeout=REQUEST_TIMEOUT) as client:
         response = client.request(method, path.format(record_id), headers=target.headers[caller])
     assert_clear_client_error(
@@ -259,12 +252,6 @@ def test_a_record_id_beyond_32_bits_is_a_client_error(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: /openapi.json documents 422 as FastAPI's HTTPValidationError "
-    '({"detail": [{"loc", "msg", "type"}]}) but the app answers '
-    '{"error": "validation_error", "detail": [{"field", "message", "type"}]}',
-)
 def test_validation_errors_match_the_documented_422_schema(target: FuzzTarget) -> None:
     operation = target.schema["/api/v1/lookup"]["POST"]
     case = operation.Case(body={"hashes": []}, media_type="application/json")
@@ -497,21 +484,15 @@ HOSTILE_BODIES = {
 DEEP = ("deep-arrays-1k", "deep-arrays-100k", "deep-objects-100k")
 # BUG (test_deeply_nested_report_json_is_refused): reports/parsing.py report_from_json lets
 # json.loads' RecursionError escape, so deeply nested report JSON is a 500.
-NESTING_BUG = ("POST", "/api/v1/reports")
+NESTING_BUG: tuple[str, str] | None = None
 
 
 @pytest.mark.parametrize("name", list(HOSTILE_BODIES))
 def test_hostile_json_bodies_are_refused(target: FuzzTarget, name: str) -> None:
-    skip = (NESTING_BUG,) if name in DEEP else ()
+    skip = (NESTING_BUG,) if NESTING_BUG and name in DEEP else ()
     assert send_everywhere(target, HOSTILE_BODIES[name], skip=skip) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POST /api/v1/reports with JSON nested 1000+ deep answers 500: "
-    "RecursionError from json.loads in reports/parsing.py report_from_json (it catches only "
-    "JSONDecodeError and UnicodeDecodeError)",
-)
 @pytest.mark.parametrize("form", ["json", "multipart"])
 @pytest.mark.parametrize("name", DEEP)
 def test_deeply_nested_report_json_is_refused(target: FuzzTarget, name: str, form: str) -> None:
@@ -653,10 +634,6 @@ def test_a_nul_in_a_key_prefix_is_a_client_error(
     """Found on PostgreSQL: POST /staff/keys/%00/revoke as an administrator answered 500,
     psycopg.DataError: PostgreSQL text fields cannot contain NUL (0x00) bytes (auth/service.py
     revoke_key -> repository.key_by_prefix). SQLite answers 404 unknown_key."""
-    if database.kind == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="BUG: a NUL byte in a key prefix: 500")
-        )
     headers = staff_headers(session_factory, Role.administrator)
     head = f"{NUL_KEY_PREFIX} HTTP/1.1\n" + "".join(f"{k}: {v}\n" for k, v in headers.items())
     status, response_headers, text = raw_request(target.url, head)

@@ -32,6 +32,7 @@ from eucentre.kit.logs import request_id
 from eucentre.kit.metrics import HttpMetrics
 from eucentre.operations.api import router as operations_api
 from eucentre.referrals.api import router as referrals_api
+from eucentre.referrals.pages import router as referrals_pages
 from eucentre.reports.api import router as reports_api
 from eucentre.reports.pages import router as reports_pages
 from eucentre.web import errors as web_errors
@@ -66,6 +67,7 @@ ROUTERS = (
     audit_pages,
     indicators_pages,
     reports_pages,
+    referrals_pages,
     complaints_public,
     complaints_pages,
 )
@@ -108,6 +110,7 @@ def create_app(
     app.state.lookup_index = LookupIndex(settings.data_dir / "index")
 
     web_errors.install(app)
+    web_errors.document_errors(app)
     app.state.routers = ROUTERS
     for router in ROUTERS:
         app.include_router(router)
@@ -127,6 +130,11 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
     a failed sign-in, has succeeded at recording it) and rolls back when an error was raised.
     """
     app = request.app
+    if "\x00" in request.url.path or "%00" in request.url.query:
+        # No identifier or parameter of ours contains a NUL; PostgreSQL cannot even store one.
+        return JSONResponse(
+            {"error": "invalid_characters", "detail": "NUL in the URL"}, status_code=400
+        )
     rid = request.headers.get("x-request-id", "")
     rid = rid if rid.isalnum() and len(rid) <= 64 else uuid.uuid4().hex
     token = request_id.set(rid)

@@ -14,6 +14,7 @@ from eucentre.auth.access import access_of, api_routes
 from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
 from eucentre.db import transaction
 from eucentre.models import OrganisationKind, Role
+from eucentre.models.staff import AUTHORITY_OFFICER
 from tests.conftest import TEST_SECRET
 from tests.factories import make_key, make_organisation, make_staff
 
@@ -51,6 +52,28 @@ def build_callers(live, session_factory) -> list[Caller]:
                     {},
                 )
             )
+        authority = make_organisation(
+            session, kind=OrganisationKind.authority, name="matrix-authority"
+        )
+        officer = auth_service.create_user(
+            session,
+            actor="test",
+            secret=secret,
+            email="officer@matrix.test",
+            role=AUTHORITY_OFFICER,
+            password="a long enough password",
+            organisation_name=authority.name,
+        ).user
+        token = auth_service.open_session(session, user=officer, lifetime=timedelta(hours=1))
+        callers.append(
+            Caller(
+                "authority officer",
+                auth_service.principal_for_session(session, token),
+                {csrf.HEADER: csrf.token_for(secret, NONCE)},
+                {csrf.COOKIE: NONCE},
+                user=officer,
+            )
+        )
         for role in Role:
             account = make_staff(session, secret=secret, role=role)
             token = auth_service.open_session(

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
-from starlette.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
 from eucentre.audit.service import AuditEvent
@@ -87,7 +87,7 @@ class AccessGuard:
                 ),
             )
             raise errors.Forbidden("you may not use this", code="forbidden")
-        if request.method in UNSAFE_METHODS and principal.kind is PrincipalKind.staff:
+        if request.method in UNSAFE_METHODS and principal.signed_in:
             await check_csrf(request)
         return principal
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -11,6 +12,7 @@ from eucentre.auth import service, totp
 from eucentre.clikit import CLI_ACTOR, cli_transaction, fail
 from eucentre.config import get_settings
 from eucentre.models import OrganisationKind, Role
+from eucentre.models.staff import AUTHORITY_OFFICER
 
 console = Console()
 orgs_app = typer.Typer(
@@ -64,15 +66,24 @@ def revoke_key(
         console.print(f"key {key.prefix} revoked")
 
 
+class AccountRole(StrEnum):
+    analyst = Role.analyst.value
+    senior_analyst = Role.senior_analyst.value
+    administrator = Role.administrator.value
+    auditor = Role.auditor.value
+    authority_officer = AUTHORITY_OFFICER
+
+
 @users_app.command("create")
 def create_user(
     email: str = typer.Option(..., "--email"),
-    role: Role = typer.Option(
-        ..., "--role", help="analyst, senior_analyst, administrator or auditor."
+    role: AccountRole = typer.Option(
+        ..., "--role", help="analyst, senior_analyst, administrator, auditor or authority_officer."
     ),
+    org: str | None = typer.Option(None, "--org", help="For an authority officer: the authority."),
 ) -> None:
-    """Create a staff account. The password is read from standard input; the TOTP secret is
-    printed for the person's authenticator app."""
+    """Create a staff account (or, with --org, an authority officer's). The password is read
+    from standard input; the TOTP secret is printed for the person's authenticator app."""
     password = sys.stdin.readline().rstrip("\n")
     if not password:
         raise fail("give the password on standard input")
@@ -82,8 +93,9 @@ def create_user(
             actor=CLI_ACTOR,
             secret=get_settings().secret,
             email=email,
-            role=role,
+            role=role.value,
             password=password,
+            organisation_name=org,
         )
         console.print(f"user {new.user.id} created with role {role.value}")
         console.print(

@@ -28,11 +28,16 @@ class Principal:
     @property
     def actor(self) -> str:
         """How the audit log names this caller: ids only, never a name or an address."""
-        if self.kind is PrincipalKind.staff:
+        if self.user_id is not None:  # staff, and authority officers signed in as people
             return f"user:{self.user_id}"
         if self.api_key_id is not None:
             return f"key:{self.api_key_id}"
         return "anonymous"
+
+    @property
+    def signed_in(self) -> bool:
+        """A person with a browser session (cookie-authenticated, so forms need CSRF tokens)."""
+        return self.session_token_hash is not None
 
     @property
     def is_staff(self) -> bool:

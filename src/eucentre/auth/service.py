@@ -13,7 +13,7 @@ from eucentre.audit import service as audit
 from eucentre.auth import repository, totp
 from eucentre.auth.passwords import hash_password, verify_password
 from eucentre.auth.principals import ORGANISATION_PRINCIPAL, Principal, PrincipalKind
-from eucentre.auth.scopes import scopes_for
+from eucentre.auth.scopes import AUTHORITY_SCOPES, scopes_for
 from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal, sha256_hex
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import (
@@ -25,6 +25,7 @@ from eucentre.models import (
     StaffSession,
     StaffUser,
 )
+from eucentre.models.staff import AUTHORITY_OFFICER
 
 KEY_PREFIX = "euc"
 
@@ -84,10 +85,13 @@ def create_user(
     actor: str,
     secret: bytes,
     email: str,
-    role: Role,
+    role: Role | str,
     password: str,
     totp_secret: str | None = None,
+    organisation_name: str | None = None,
 ) -> NewUser:
+    """A staff account, or (role authority_officer, with organisation_name) an account for a
+    person of an authority."""
     email = email.strip().lower()
     if "@" not in email:
         raise errors.UnprocessableEntity("not an email address", code="invalid_email")
@@ -97,10 +101,23 @@ def create_user(
         password_hash = hash_password(password)
     except ValueError as weak:
         raise errors.UnprocessableEntity(str(weak), code="weak_password") from weak
+    organisation_id = None
+    if role == AUTHORITY_OFFICER:
+        org = repository.organisation_by_name(session, organisation_name or "")
+        if org is None or org.kind != OrganisationKind.authority:
+            raise errors.UnprocessableEntity(
+                "an authority officer needs --org naming an authority", code="unknown_organisation"
+            )
+        organisation_id = org.id
+    elif organisation_name:
+        raise errors.UnprocessableEntity(
+            "only authority officers belong to an organisation", code="invalid_role"
+        )
     totp_secret = totp_secret or totp.new_secret()
     user = StaffUser(
         email=email,
-        role=role,
+        role=str(role),
+        organisation_id=organisation_id,
         password_hash=password_hash,
         totp_secret_sealed=seal(_totp_key(secret), totp_secret.encode()),
     )
@@ -112,7 +129,7 @@ def create_user(
         action="user.created",
         object_type="user",
         object_id=user.id,
-        details={"role": role.value},
+        details={"role": str(role), "organisation_id": organisation_id},
     )
     return NewUser(user=user, totp_secret=totp_secret)
 
@@ -301,6 +318,15 @@ def principal_for_session(session: Session, token: str) -> Principal | None:
     user = session.get(StaffUser, live.user_id)
     if user is None or not user.is_active:
         return None
+    if user.role == AUTHORITY_OFFICER:
+        # An officer acts for their authority, with the authority's scopes, in the browser.
+        return Principal(
+            kind=PrincipalKind.authority,
+            user_id=user.id,
+            organisation_id=user.organisation_id,
+            scopes=AUTHORITY_SCOPES,
+            session_token_hash=token_hash,
+        )
     return Principal(
         kind=PrincipalKind.staff,
         user_id=user.id,

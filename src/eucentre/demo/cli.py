@@ -39,6 +39,8 @@ def load() -> None:
         accounts.add_column(column, overflow="fold")
     for email, role in data.DEMO_USERS:
         accounts.add_row(email, role.value, data.demo_totp_secret(email))
+    for email, organisation in data.DEMO_OFFICERS:
+        accounts.add_row(email, f"authority officer, {organisation}", data.demo_totp_secret(email))
     console.print(accounts)
     console.print(
         "Current sign-in code: [bold]eucentre demo code EMAIL[/] (or add the secret to an authenticator app)"
@@ -59,7 +61,7 @@ def load() -> None:
 def code(email: str = typer.Argument(..., help="A demo account's email.")) -> None:
     """Print the current TOTP code of a demo account, for signing in without an app."""
     _refuse_production()
-    if email not in {address for address, _ in data.DEMO_USERS}:
+    if email not in {address for address, _ in (*data.DEMO_USERS, *data.DEMO_OFFICERS)}:
         raise fail("only demo accounts have codes here")
     print(totp.current_code(data.demo_totp_secret(email)))
 

@@ -18,6 +18,7 @@ from eucentre.indicators.media import candidates_from_file
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.hashing import hash_file
 from eucentre.models import OrganisationKind, Role
+from eucentre.models.staff import AUTHORITY_OFFICER
 from eucentre.rules.indicator_status import Action
 
 DEMO_ACTOR = "demo"
@@ -71,6 +72,12 @@ DEMO_USERS = (
 )
 
 
+# People of the demo authorities, who sign in to read and answer their referrals.
+DEMO_OFFICERS = (
+    ("officer.de@demo.eucentre.eu", "Bundeskriminalamt (demo)"),
+    ("officer.fr@demo.eucentre.eu", "Police nationale (demo)"),
+    ("officer.europol@demo.eucentre.eu", "Europol (demo)"),
+)
 DEMO_USERS_WHO_CONFIRM = ("analyst@demo.eucentre.eu", "analyst2@demo.eucentre.eu")
 # Of the demo images, this many become verified indicators; the rest wait as candidates.
 VERIFIED_DEMO_IMAGES = 4
@@ -118,6 +125,19 @@ def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) 
                 totp_secret=demo_totp_secret(email),
             )
             created.append(f"user {email}")
+    for email, organisation in DEMO_OFFICERS:
+        if repository.user_by_email(session, email) is None:
+            auth_service.create_user(
+                session,
+                actor=DEMO_ACTOR,
+                secret=secret,
+                email=email,
+                role=AUTHORITY_OFFICER,
+                password=DEMO_PASSWORD,
+                totp_secret=demo_totp_secret(email),
+                organisation_name=organisation,
+            )
+            created.append(f"authority officer {email}")
     created += load_indicators(session, blobs=blobs, media_dir=media_dir)
     return created
 

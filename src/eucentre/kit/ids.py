@@ -6,6 +6,6 @@ from typing import Annotated
 
 from fastapi import Path
 
-MAX_ID = 2**53  # beyond any id we will issue, inside every engine's BIGINT and JSON's safe range
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key on every engine we run on
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's numeric id.")]

@@ -63,7 +63,7 @@ def report_from_json(raw: bytes | str) -> ReportIn:
         )
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as bad:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as bad:
         raise errors.UnprocessableEntity(
             f"the report is not valid JSON: {bad}", code="malformed_json"
         ) from bad

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eucentre import errors
@@ -68,6 +69,19 @@ def install(app: FastAPI) -> None:
         ]
         return render_error(request, errors.UnprocessableEntity(problems, code="validation_error"))
 
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, error: DataError) -> Response:
+        # The database refused a value the validators let through (a NUL character in text,
+        # a number out of range): the client's input, so a 422, never a 500.
+        log.info("value refused by the database", extra={"error": type(error.orig).__name__})
+        return render_error(
+            request,
+            errors.UnprocessableEntity(
+                "a value in the request cannot be stored (control characters or out of range)",
+                code="invalid_value",
+            ),
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         failure = errors.AppError(
@@ -75,3 +89,47 @@ def install(app: FastAPI) -> None:
         )
         failure.status = error.status_code
         return render_error(request, failure)
+
+
+VALIDATION_ERROR_SCHEMA = {
+    "title": "ValidationError",
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "example": "validation_error"},
+        # A sentence, or one entry per invalid field.
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message", "type"],
+                        "properties": {
+                            "field": {"type": "string", "example": "body.hashes.0.value"},
+                            "message": {"type": "string"},
+                            "type": {"type": "string"},
+                        },
+                    },
+                },
+            ]
+        },
+    },
+}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI document describe the 422 body the app really sends."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = generate()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["HTTPValidationError"] = VALIDATION_ERROR_SCHEMA
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -36,6 +36,8 @@ STAFF_NAVIGATION = (
     NavItem("Audit log", "/staff/audit", frozenset({Role.auditor, Role.administrator})),
 )
 
+AUTHORITY_NAVIGATION = (NavItem("Referrals", "/authority/referrals", frozenset()),)
+
 PUBLIC_NAVIGATION = (
     NavItem("Home", "/", frozenset()),
     NavItem("Staff sign-in", "/sign-in", frozenset()),
@@ -45,4 +47,6 @@ PUBLIC_NAVIGATION = (
 def navigation_for(principal: Principal) -> list[NavItem]:
     if principal.kind is PrincipalKind.staff and principal.role is not None:
         return [item for item in STAFF_NAVIGATION if principal.role in item.roles]
+    if principal.kind is PrincipalKind.authority and principal.signed_in:
+        return list(AUTHORITY_NAVIGATION)
     return list(PUBLIC_NAVIGATION)

@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from eucentre import errors
 from eucentre.auth import service as auth_service
 from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
-from eucentre.auth.principals import Principal
+from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
+from eucentre.models.staff import AUTHORITY_OFFICER
 from eucentre.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,11 +55,11 @@ def landing(request: Request, _: Principal = Depends(allow(public=True))) -> HTM
     return render(request, "landing.html", {"public_services": PUBLIC_SERVICES})
 
 
-def _safe_next(next_path: str | None) -> str:
+def _safe_next(next_path: str | None, default: str = "/staff") -> str:
     # Only same-site paths: an open redirect after sign-in is a phishing tool.
     if next_path and next_path.startswith("/") and not next_path.startswith("//"):
         return next_path
-    return "/staff"
+    return default
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
@@ -104,7 +105,10 @@ async def sign_in(
             {"error": str(refused.detail), "email": email, "next_path": _safe_next(next)},
             status_code=refused.status,
         )
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    home = "/authority/referrals" if user.role == AUTHORITY_OFFICER else "/staff"
+    if user.role == AUTHORITY_OFFICER and next == "/staff":
+        next = home  # the form's default target is the staff overview
+    response = RedirectResponse(_safe_next(next, home), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -122,7 +126,9 @@ async def sign_in(
 def sign_out(
     request: Request,
     session: Session = Depends(get_session),
-    principal: Principal = Depends(allow(roles=ALL_STAFF, page=True)),
+    principal: Principal = Depends(
+        allow(roles=ALL_STAFF, organisations={PrincipalKind.authority}, page=True)
+    ),
 ) -> RedirectResponse:
     auth_service.sign_out(session, principal=principal)
     response = RedirectResponse("/", status_code=303)
