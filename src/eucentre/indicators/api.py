@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
-from eucentre.db import get_session
+from eucentre.db import get_session, transaction
 from eucentre.indicators import distribution, repository
 from eucentre.indicators.lookup import Query as LookupQuery
 from eucentre.indicators.schemas import (
@@ -39,9 +39,14 @@ def lookup(
     """Check up to 1 000 hashes (PDQ with optional rotated/mirrored variants, MD5, SHA-256, URLs)
     against the Centre's verified indicators."""
     queries = [LookupQuery(h.signal, h.value, h.variants) for h in body.hashes]
+    index = request.app.state.lookup_index
+    # Catch the index up in a short transaction of its own, so the request's transaction (on
+    # SQLite, the write lock) is not held while the index applies changes or compiles kernels.
+    with transaction(request.app.state.session_factory) as own:
+        index.prepare(own)
     found = distribution.lookup(
         session,
-        index=request.app.state.lookup_index,
+        index=index,
         queries=queries,
         max_distance=body.max_distance,
         organisation_id=principal.organisation_id,

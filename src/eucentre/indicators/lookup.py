@@ -50,6 +50,7 @@ class LookupIndex:
         self.sync_interval = sync_interval
         self._index: HashIndex | None = None
         self._synced_at = 0.0
+        self._warm = False
         self._mutex = threading.Lock()
 
     @property
@@ -69,6 +70,14 @@ class LookupIndex:
                 finally:
                     fcntl.flock(lock, fcntl.LOCK_UN)
             self._synced_at = now
+
+    def prepare(self, session: Session) -> None:
+        """Catch up and compile the search kernels now, so a later lookup inside a write
+        transaction is quick (on SQLite that transaction holds the database's only write lock)."""
+        self.sync(session, force=True)
+        if not self._warm and self._index is not None:
+            self._index.search(["0" * 64], 0)
+            self._warm = True
 
     def _sync_locked(self, session: Session) -> None:
         if not (self.pdq_dir / "CURRENT").exists():

@@ -64,6 +64,8 @@ def assess(ctx: AssessmentContext, report_id: int) -> str | None:
     for item_id, blob_id in pending:
         _hash_item(ctx, item_id, blob_id)
     with transaction(ctx.session_factory) as session:
+        ctx.index.prepare(session)
+    with transaction(ctx.session_factory) as session:
         report = repository.get(session, report_id)
         if report is None or report.status != Status.assessing:
             return None
