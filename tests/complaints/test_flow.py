@@ -154,6 +154,13 @@ def test_an_upheld_complaint_removes_the_indicator_from_lookups_and_tells_everyo
             select(ReportEvent.kind).where(ReportEvent.report_id == setup["report"].id)
         ).all()
     assert "erroneous" in kinds
+    with live.client() as client:
+        feedback = client.get(
+            f"/api/v1/reports/{setup['report'].id}", headers=bearer(setup["provider"])
+        ).json()["feedback"]
+    assert feedback[-1]["kind"] == "erroneous"  # the provider learns its report was erroneous
+    indicator_page = setup["c"].get(f"/staff/indicators/{setup['indicator'].id}")
+    assert "Upheld complaints</dt><dd>1</dd>" in indicator_page.text.replace("\n", "")
     accounting = setup["c"].get("/staff/accounting")
     assert accounting.status_code == 200 and "By detection method" in accounting.text
     exported = setup["c"].get("/staff/accounting/export?format=json").json()

@@ -10,6 +10,7 @@ from eucentre import errors
 from eucentre.audit import service as audit
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
+from eucentre.complaints import accounting
 from eucentre.db import get_session
 from eucentre.indicators import guard, repository, service
 from eucentre.kit.blobstore import BlobNotFound
@@ -90,6 +91,7 @@ def detail(
             "match_count": repository.match_count(session, indicator.id),
             "confirmed_by": sorted(repository.confirmers(session, indicator.id)),
             "guard_hits": guard.hits(session, indicator.signal, indicator.value),
+            "accounting": accounting.for_indicator(session, indicator.id),
             "reveal": reveal,
             "may": {action.value: principal.role in roles for action, roles in WHO_MAY.items()},
         },

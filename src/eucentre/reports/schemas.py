@@ -226,7 +226,9 @@ class ReportIn(Strict):
 
 # --- responses -------------------------------------------------------------------------------
 
-FeedbackKind = Literal["received", "unfounded", "more_information_requested", "referred", "closed"]
+FeedbackKind = Literal[
+    "received", "unfounded", "more_information_requested", "referred", "erroneous", "closed"
+]
 
 
 class Out(BaseModel):

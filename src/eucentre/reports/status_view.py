@@ -16,6 +16,7 @@ FEEDBACK_KINDS = {
     "information_requested": "more_information_requested",
     "referred": "referred",
     "hold": "referred",
+    "erroneous": "erroneous",
     "closed": "closed",
 }
 
