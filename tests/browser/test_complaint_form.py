@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from eucentre.complaints import service
+from eucentre.complaints import decisions, service
 from eucentre.db import transaction
 from eucentre.models import OrganisationKind
 from tests.factories import make_organisation
@@ -49,7 +49,7 @@ def test_a_complaint_is_filled_in_and_followed_to_its_decision(live, session_fac
 
     with transaction(session_factory) as session:
         complaint = service.repository.by_number(session, number)
-        service.reject(
+        decisions.reject(
             session,
             actor="user:1",
             complaint_id=complaint.id,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from eucentre import errors
-from eucentre.complaints import outbox, service
+from eucentre.complaints import decisions, outbox, service
 from eucentre.complaints.service import Limits
 from eucentre.models import (
     Complaint,
@@ -56,7 +56,7 @@ def test_a_public_complaint_is_linked_to_the_report_and_its_secret_is_only_hashe
     complaint, secret = submit(session, world["provider"].id)
     assert complaint.number.startswith("C-") and len(secret) == 23
     assert secret not in (complaint.secret_digest or "")
-    assert service.indicator_ids(session, complaint.id) == [world["indicator"].id]
+    assert decisions.indicator_ids(session, complaint.id) == [world["indicator"].id]
     assert complaint.contact_sealed and b"example.test" not in complaint.contact_sealed
     assert service.contact_of(complaint, secret=SECRET) == "me@example.test"
     deadline = complaint.deadline_at - complaint.received_at
@@ -66,7 +66,7 @@ def test_a_public_complaint_is_linked_to_the_report_and_its_secret_is_only_hashe
 def test_a_reference_of_another_provider_links_nothing(session, world) -> None:
     other = make_organisation(session, kind=OrganisationKind.provider)
     complaint, _ = submit(session, other.id)
-    assert service.indicator_ids(session, complaint.id) == []
+    assert decisions.indicator_ids(session, complaint.id) == []
 
 
 def test_complaints_older_than_six_months_or_from_the_future_are_refused(session, world) -> None:
@@ -131,13 +131,13 @@ def test_guessing_one_complaint_from_many_addresses_is_limited(session, world) -
 
 def test_uphold_of_a_verified_indicator_needs_a_second_different_analyst(session, world) -> None:
     complaint, _ = submit(session, world["provider"].id)
-    service.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
+    decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
     assert complaint.status == "pending_uphold"
     assert world["indicator"].status == IndicatorStatus.verified
     with pytest.raises(errors.Conflict) as same_person:
-        service.uphold(session, actor="user:1", complaint_id=complaint.id, reason="Again.")
+        decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="Again.")
     assert same_person.value.code == "second_analyst_required"
-    service.uphold(session, actor="user:2", complaint_id=complaint.id, reason="Just a garden.")
+    decisions.uphold(session, actor="user:2", complaint_id=complaint.id, reason="Just a garden.")
     assert complaint.status == "upheld" and complaint.decision_reason == "Just a garden."
     session.refresh(world["indicator"])
     assert world["indicator"].status == IndicatorStatus.disputed
@@ -152,7 +152,7 @@ def test_uphold_of_a_verified_indicator_needs_a_second_different_analyst(session
     assert [e.report_id for e in erroneous] == [world["report"].id]
     assert erroneous[0].for_provider
     with pytest.raises(errors.Conflict):
-        service.reject(session, actor="user:3", complaint_id=complaint.id, reason="No.")
+        decisions.reject(session, actor="user:3", complaint_id=complaint.id, reason="No.")
 
 
 def test_without_a_verified_indicator_one_analyst_decides(session) -> None:
@@ -161,7 +161,7 @@ def test_without_a_verified_indicator_one_analyst_decides(session) -> None:
         session, provider=provider, reference="sor-9", indicator=candidate(session, random_pdq(5))
     )
     complaint, _ = submit(session, provider.id, reference="sor-9")
-    service.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
+    decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
     assert complaint.status == "upheld"
 
 
@@ -170,9 +170,9 @@ def test_a_second_analyst_may_reject_a_proposed_uphold_and_a_reason_is_required(
 ) -> None:
     complaint, _ = submit(session, world["provider"].id)
     with pytest.raises(errors.UnprocessableEntity):
-        service.uphold(session, actor="user:1", complaint_id=complaint.id, reason="  ")
-    service.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
-    service.reject(session, actor="user:2", complaint_id=complaint.id, reason="It matched.")
+        decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="  ")
+    decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
+    decisions.reject(session, actor="user:2", complaint_id=complaint.id, reason="It matched.")
     assert complaint.status == "rejected"
     session.refresh(world["indicator"])
     assert world["indicator"].status == IndicatorStatus.verified

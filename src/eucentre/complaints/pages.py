@@ -14,7 +14,7 @@ from eucentre import errors
 from eucentre.audit import service as audit
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
-from eucentre.complaints import accounting, policy, repository, service
+from eucentre.complaints import accounting, decisions, policy, repository, service
 from eucentre.db import after_commit, get_session
 from eucentre.kit.ids import RecordId
 from eucentre.kit.time import as_utc, utcnow
@@ -110,7 +110,7 @@ def detail(
             "events": repository.events(session, complaint.id),
             "messages": repository.messages(session, complaint.id),
             "reveal": reveal,
-            "needs_second": service.needs_second_analyst(session, complaint.id),
+            "needs_second": decisions.needs_second_analyst(session, complaint.id),
             "may_decide": principal.role in ANALYSTS and status not in policy.DECIDED,
             "pending_mine": complaint.pending_by == principal.actor,
             "overdue": service.overdue(complaint),
@@ -126,7 +126,7 @@ def uphold(
     session: Session = Depends(get_session),
     principal: Principal = Depends(allow(roles=ANALYSTS, page=True)),
 ) -> RedirectResponse:
-    complaint = service.uphold(
+    complaint = decisions.uphold(
         session, actor=principal.actor, complaint_id=complaint_id, reason=reason
     )
     if complaint.status == policy.Status.upheld:
@@ -141,7 +141,7 @@ def reject(
     session: Session = Depends(get_session),
     principal: Principal = Depends(allow(roles=ANALYSTS, page=True)),
 ) -> RedirectResponse:
-    service.reject(session, actor=principal.actor, complaint_id=complaint_id, reason=reason)
+    decisions.reject(session, actor=principal.actor, complaint_id=complaint_id, reason=reason)
     return RedirectResponse(f"/staff/complaints/{complaint_id}", status_code=303)
 
 
