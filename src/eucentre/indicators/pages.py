@@ -13,11 +13,10 @@ from eucentre.auth.principals import Principal
 from eucentre.complaints import accounting
 from eucentre.db import get_session
 from eucentre.indicators import guard, repository, service
-from eucentre.kit.blobstore import BlobNotFound
 from eucentre.kit.ids import RecordId
-from eucentre.kit.imaging import preview_jpeg
 from eucentre.models import IndicatorStatus, Role
 from eucentre.rules.indicator_status import Action
+from eucentre.web.previews import preview_response
 from eucentre.web.templating import render
 
 router = APIRouter(prefix="/staff/indicators", include_in_schema=False)
@@ -111,22 +110,15 @@ def media(
     indicator = repository.get(session, indicator_id)
     if indicator is None or not indicator.source_blob_id:
         raise errors.NotFound("this indicator has no source media", code="no_media")
-    try:
-        data = request.app.state.blobs.get(indicator.source_blob_id)
-    except BlobNotFound as gone:
-        raise errors.NotFound("the source media is no longer kept", code="media_deleted") from gone
-    if reveal:
-        audit.record(
-            session,
-            actor=principal.actor,
-            action="indicator.media_revealed",
-            object_type="indicator",
-            object_id=indicator.id,
-        )
-    return Response(
-        preview_jpeg(data, revealed=reveal),
-        media_type="image/jpeg",
-        headers={"Cache-Control": "no-store"},
+    return preview_response(
+        request,
+        session,
+        principal=principal,
+        blob_id=indicator.source_blob_id,
+        reveal=reveal,
+        audit_action="indicator.media_revealed",
+        object_type="indicator",
+        object_id=indicator.id,
     )
 
 

@@ -11,13 +11,12 @@ from eucentre.audit import service as audit
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
 from eucentre.db import after_commit, get_session
-from eucentre.kit.blobstore import BlobNotFound
 from eucentre.kit.ids import RecordId
-from eucentre.kit.imaging import preview_jpeg
 from eucentre.models import Role
 from eucentre.reports import repository, review
 from eucentre.reports.intake import payload_of
 from eucentre.rules.report_status import Status, allowed_events
+from eucentre.web.previews import preview_response
 from eucentre.web.templating import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
@@ -96,23 +95,16 @@ def file_preview(
     item = repository.item(session, report_id=report_id, item_id=item_id)
     if item is None or not item.blob_id or item.media_type != "image":
         raise errors.NotFound("no image with this id in the report", code="no_media")
-    try:
-        data = request.app.state.blobs.get(item.blob_id)
-    except BlobNotFound as gone:
-        raise errors.NotFound("the file is no longer kept", code="media_deleted") from gone
-    if reveal:
-        audit.record(
-            session,
-            actor=principal.actor,
-            action="report.media_revealed",
-            object_type="report_item",
-            object_id=item.id,
-            details={"report": report_id},
-        )
-    return Response(
-        preview_jpeg(data, revealed=reveal),
-        media_type="image/jpeg",
-        headers={"Cache-Control": "no-store"},
+    return preview_response(
+        request,
+        session,
+        principal=principal,
+        blob_id=item.blob_id,
+        reveal=reveal,
+        audit_action="report.media_revealed",
+        object_type="report_item",
+        object_id=item.id,
+        details={"report": report_id},
     )
 
 
