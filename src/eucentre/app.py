@@ -48,7 +48,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
     # Nothing is ever loaded from elsewhere (which is why FastAPI's CDN-based /docs is off).
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'"
+    ),
 }
 
 

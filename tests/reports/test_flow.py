@@ -137,7 +137,8 @@ def test_hashes_instead_of_files_and_the_authoritys_not_abuse_disputes_the_indic
     pdq = world["indicator"].value
     body = report_body(hashes=[{"signal": "pdq", "value": pdq}])
     with live.client() as client:
-        report = submit(client, keys["provider"], body=body).json()
+        submitted = submit(client, keys["provider"], body=body)
+        assert submitted.status_code == 201
         referral = client.get("/api/v1/referrals", headers=bearer(keys["de"])).json()["referrals"][
             0
         ]

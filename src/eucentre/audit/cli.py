@@ -22,7 +22,8 @@ def verify() -> None:
         console.print(f"audit chain intact: {result.entries} entries")
         return
     console.print(
-        f"[bold red]audit chain BROKEN[/]: {len(result.problems)} problem(s) in {result.entries} entries"
+        f"[bold red]audit chain BROKEN[/]: {len(result.problems)} problem(s) "
+        f"in {result.entries} entries"
     )
     for problem in result.problems:
         console.print(f"  entry {problem.seq}: {problem.problem}")

@@ -28,7 +28,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 @dataclass(frozen=True)
 class Access:
-    """Who may call a route: anyone, some staff roles, and/or some organisation kinds with a scope."""
+    """Who may call a route: anyone, some staff roles, and/or some organisation kinds with a
+    scope."""
 
     public: bool = False
     roles: frozenset[Role] = field(default_factory=frozenset)

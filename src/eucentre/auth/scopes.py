@@ -37,6 +37,7 @@ def scopes_for(kind: OrganisationKind, requested: list[str] | None) -> list[str]
     wrong = sorted(set(requested) - allowed)
     if wrong:
         raise ScopeNotAllowed(
-            f"scope(s) {', '.join(wrong)} not allowed for a {kind}; allowed: {', '.join(sorted(allowed))}"
+            f"scope(s) {', '.join(wrong)} not allowed for a {kind}; "
+            f"allowed: {', '.join(sorted(allowed))}"
         )
     return sorted(set(requested))

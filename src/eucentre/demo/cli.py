@@ -43,7 +43,8 @@ def load() -> None:
         accounts.add_row(email, f"authority officer, {organisation}", data.demo_totp_secret(email))
     console.print(accounts)
     console.print(
-        "Current sign-in code: [bold]eucentre demo code EMAIL[/] (or add the secret to an authenticator app)"
+        "Current sign-in code: [bold]eucentre demo code EMAIL[/] "
+        "(or add the secret to an authenticator app)"
     )
     keys = Table(title="Demo API keys (Authorization: Bearer KEY)")
     keys.add_column("organisation")

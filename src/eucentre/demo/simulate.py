@@ -41,7 +41,9 @@ def _body(rng: random.Random, n: int, **overrides: object) -> dict:
         "incident_time": (now - timedelta(hours=rng.randint(1, 48))).isoformat(),
         "urgent": False,
         "content_removed": rng.random() < 0.7,
-        "description": "Synthetic demo report: a benign generated pattern stands in for the material.",
+        "description": (
+            "Synthetic demo report: a benign generated pattern stands in for the material."
+        ),
         "reported_users": [
             {
                 "identifiers": [f"demo-user-{rng.randint(1000, 9999)}"],
