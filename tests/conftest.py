@@ -137,8 +137,8 @@ class LiveServer:
     app: object
     settings: Settings
 
-    def client(self, **kwargs: object) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False, **kwargs)
+    def client(self, timeout: float = 30, **kwargs: object) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=timeout, follow_redirects=False, **kwargs)
 
 
 def serve_in_thread(app: object) -> tuple[uvicorn.Server, threading.Thread, str]:

@@ -232,3 +232,21 @@ def test_a_corrupt_image_is_kept_and_flagged_not_crashed(
     assert item.hashed and item.error_code in ("truncated", "corrupt")
     assert created["id"]
     _ = Organisation
+
+
+def test_concurrent_submissions_neither_deadlock_nor_fail(
+    live, provider_key, session_factory
+) -> None:
+    """Regression: the submit endpoint once used the database from the event loop; two
+    concurrent reports then deadlocked the server (PostgreSQL) or timed out (SQLite)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(n: int) -> int:
+        with live.client(timeout=20) as client:
+            body = report_body(provider_reference=f"concurrent-{n}")
+            return submit(client, provider_key, body=body, files=[png(n % 3)]).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(send, range(18)))
+    assert statuses == [201] * 18
+    assert stored(session_factory) == (18, 18)

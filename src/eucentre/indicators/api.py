@@ -26,7 +26,7 @@ from eucentre.kit.time import as_utc
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 PROVIDERS = {PrincipalKind.provider}
-ExportSignal = Literal["pdq", "md5", "sha256", "url"]
+ExportSignal = Literal["pdq", "md5", "sha256", "url", "vpdq"]
 
 
 @router.post("/lookup", response_model=LookupOut)

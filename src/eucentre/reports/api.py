@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
 from eucentre.auth.access import allow
@@ -83,23 +84,30 @@ async def submit(
         )
     parsed = await parsing.parse_report_request(request)
     settings = request.app.state.settings
-    report, created = intake.submit(
-        session,
-        provider=principal,
-        report_in=parsed.report,
-        uploads=parsed.uploads,
-        idempotency_key=key,
-        fingerprint=parsed.fingerprint,
-        files_follow=files_follow,
-        source_format=parsed.source_format,
-        blobs=request.app.state.blobs,
-        secret=settings.secret,
-    )
-    if created and not files_follow:
-        _enqueue(request, report.id)
+
+    def store() -> tuple[ReportStatusOut, bool]:
+        report, created = intake.submit(
+            session,
+            provider=principal,
+            report_in=parsed.report,
+            uploads=parsed.uploads,
+            idempotency_key=key,
+            fingerprint=parsed.fingerprint,
+            files_follow=files_follow,
+            source_format=parsed.source_format,
+            blobs=request.app.state.blobs,
+            secret=settings.secret,
+        )
+        if created and not files_follow:
+            _enqueue(request, report.id)
+        return status_for_provider(session, report), created
+
+    # The database only ever from a worker thread: a loop blocked on a lock would stall the
+    # request holding it (whose commit runs from the loop).
+    out, created = await run_in_threadpool(store)
     if not created:
         response.status_code = 200
-    return status_for_provider(session, report)
+    return out
 
 
 @router.post("/{report_id}/files", response_model=ReportStatusOut)
@@ -114,14 +122,18 @@ async def add_files(
 ) -> ReportStatusOut:
     parsing.check_length(request, parsing.MAX_REQUEST_BYTES)
     uploads = await parsing.uploads_from(list(files))
-    report = intake.add_files(
-        session,
-        provider=principal,
-        report_id=report_id,
-        uploads=uploads,
-        blobs=request.app.state.blobs,
-    )
-    return status_for_provider(session, report)
+
+    def store() -> ReportStatusOut:
+        report = intake.add_files(
+            session,
+            provider=principal,
+            report_id=report_id,
+            uploads=uploads,
+            blobs=request.app.state.blobs,
+        )
+        return status_for_provider(session, report)
+
+    return await run_in_threadpool(store)
 
 
 @router.post("/{report_id}/finish", response_model=ReportStatusOut)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
 from eucentre.audit import service as audit
@@ -128,7 +129,8 @@ async def forward(
         raise errors.UnprocessableEntity(
             "authorities are chosen by id", code="invalid_authority"
         ) from bad
-    review.forward(
+    await run_in_threadpool(
+        review.forward,
         session,
         actor=principal.actor,
         report_id=report_id,
