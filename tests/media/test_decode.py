@@ -57,45 +57,126 @@ def test_heif():
     assert hamming(record["pdq"], reference_pdq_bytes(raw)[0]) <= 2
 
 
+def _shown(raw: bytes) -> np.ndarray:
+    """The picture as shown: Pillow's RGB conversion (16-bit grey scaled by 1/257)."""
+    img = Image.open(io.BytesIO(raw))
+    if img.mode.startswith("I;16"):
+        return np.round(np.asarray(img).astype(np.float64) / 257).astype(np.uint8)
+    return np.asarray(img.convert("RGB"))
+
+
 @pytest.mark.parametrize(
-    ("fmt", "mode"), [("PNG", "P"), ("GIF", "P"), ("TIFF", "CMYK"), ("JPEG", "CMYK"), ("PNG", "1")]
+    ("fmt", "mode"),
+    [("PNG", "P"), ("GIF", "P"), ("TIFF", "CMYK"), ("JPEG", "CMYK"), ("PNG", "1")],
 )
-def test_palette_cmyk_bilevel_hash_the_picture(fmt, mode):
-    """The reference hashes palette indices / CMYK ink as RGB; we hash the shown colours."""
+def test_palette_cmyk_bilevel_pdq_is_the_reference_and_displayed_the_picture(fmt, mode):
+    """The reference hashes palette indices / CMYK ink as RGB / bilevel as 0-1: ``pdq`` does
+    too (it is what hash lists hold); ``pdq_displayed`` hashes the shown colours."""
     img = Image.fromarray(PHOTO).convert(mode)
     raw = encode(img, fmt)
-    shown = np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))
     record = hash_bytes(raw)
-    assert hamming(record["pdq"], reference_pdq(shown)[0]) <= 2
+    ref_hash, ref_quality = reference_pdq_bytes(raw)
+    assert record["pdq"] == ref_hash
+    assert record["pdq_quality"] == ref_quality
+    shown_hash, shown_quality = reference_pdq(_shown(raw))
+    assert hamming(record["pdq_displayed"], shown_hash) <= 2
+    assert abs(record["pdq_displayed_quality"] - shown_quality) <= 1
+    assert any(note["code"] == "pdq_displayed" for note in record["notes"])
+
+
+def test_cmyk_reference_reads_ink_as_rgb():
+    """CMYK: far from the picture (inverted-ish luminance), equal to ``pdq_from_bytes``."""
+    raw = encode(Image.fromarray(PHOTO).convert("CMYK"), "JPEG", quality=90)
+    record = hash_bytes(raw)
+    assert record["mode"] == "CMYK"
+    assert record["pdq"] == reference_pdq_bytes(raw)[0]
+    assert hamming(record["pdq"], record["pdq_displayed"]) > 64
+    ink = np.asarray(Image.open(io.BytesIO(raw)))[:, :, :3]
+    assert record["pdq"] == reference_pdq(ink)[0]
 
 
 def test_palette_with_transparency():
     img = Image.fromarray(PHOTO).convert("P")
     raw = encode(img, "PNG", transparency=0)
-    shown = np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))
-    assert hash_bytes(raw)["pdq"] == reference_pdq(shown)[0]
+    record = hash_bytes(raw)
+    assert record["pdq"] == reference_pdq_bytes(raw)[0]
+    assert record["pdq_displayed"] == reference_pdq(_shown(raw))[0]
 
 
-def test_sixteen_bit_grey_is_scaled_not_clipped():
+@pytest.mark.parametrize("fmt", ["PNG", "TIFF"])
+def test_sixteen_bit_grey_pdq_is_clipped_like_the_reference_displayed_is_scaled(fmt):
     wide = GREY.astype(np.uint16) * 257
     img = Image.fromarray(wide)
     assert img.mode == "I;16"
-    record = hash_bytes(encode(img, "PNG"))
+    raw = encode(img, fmt)
+    record = hash_bytes(raw)
     assert record["mode"] == "I;16"
-    assert record["pdq"] == reference_pdq(GREY)[0]
-    tiff = hash_bytes(encode(img, "TIFF"))
-    assert tiff["pdq"] == record["pdq"]
+    ref_hash, ref_quality = reference_pdq_bytes(raw)
+    assert record["pdq"] == ref_hash
+    assert record["pdq_quality"] == ref_quality
+    assert record["pdq_displayed"] == reference_pdq(GREY)[0]
+    assert record["pdq_displayed"] == reference_pdq(_shown(raw))[0]
+    assert record["pdq_displayed_quality"] == reference_pdq(GREY)[1]
+    assert any(note["code"] == "pdq_displayed" for note in record["notes"])
+
+
+def test_sixteen_bit_values_below_256_are_hashed_as_is_by_the_reference():
+    low = (GREY // 2).astype(np.uint16) + 10  # 10..137: nothing clipped
+    raw = encode(Image.fromarray(low), "PNG")
+    record = hash_bytes(raw)
+    assert record["pdq"] == reference_pdq_bytes(raw)[0] == reference_pdq(low.astype(np.uint8))[0]
+
+
+def test_sixteen_bit_dihedral_and_oriented_follow_the_reference():
+    wide = GREY.astype(np.uint16) * 200
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    raw = encode(Image.fromarray(wide), "PNG", exif=exif.tobytes())
+    record = hash_bytes(raw)
+    clipped = np.minimum(wide, 255).astype(np.uint8)
+    assert record["pdq"] == reference_pdq(clipped)[0] == reference_pdq_bytes(raw)[0]
+    rotated = np.ascontiguousarray(np.rot90(clipped, 1))
+    assert record["pdq_dihedral"]["rotate90"] == reference_pdq(rotated)[0]
+    assert record["pdq_oriented"] == reference_pdq(np.ascontiguousarray(np.rot90(clipped, -1)))[0]
+
+
+@pytest.mark.parametrize(("fmt", "mode"), [("PNG", "RGB"), ("PNG", "L"), ("JPEG", "RGB")])
+def test_no_displayed_hash_when_the_reference_hashes_the_picture(fmt, mode):
+    record = hash_bytes(encode(Image.fromarray(PHOTO).convert(mode), fmt))
+    assert "pdq_displayed" not in record
+    assert not any(note["code"].startswith("pdq_") for note in record["notes"])
+
+
+@pytest.mark.parametrize(
+    "img",
+    [
+        Image.frombytes("I;16B", GREY.shape[::-1], (GREY.astype(">u2") * 257).tobytes()),
+        Image.fromarray(GREY.astype(np.int32) * 257),
+        Image.fromarray(GREY.astype(np.float32)),
+    ],
+    ids=["I;16B", "I", "F"],
+)
+def test_modes_the_reference_cannot_hash_fall_back_to_the_picture(img):
+    raw = encode(img, "TIFF")
+    with pytest.raises(ValueError):
+        reference_pdq_bytes(raw)
+    record = hash_bytes(raw)
+    assert "pdq_displayed" not in record
+    assert any(note["code"] == "pdq_reference_unsupported" for note in record["notes"])
+    assert hamming(record["pdq"], reference_pdq(GREY)[0]) <= 2
 
 
 def test_animated_gif_hashes_first_frame_and_says_so():
     frames = [Image.fromarray(sample(n, (120, 80))).convert("P") for n in ("coffee", "rocket")]
     buffer = io.BytesIO()
     frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
-    record = hash_bytes(buffer.getvalue())
+    raw = buffer.getvalue()
+    record = hash_bytes(raw)
     first = np.asarray(frames[0].convert("RGB"))
     assert record["animated"] is True
     assert any(note["code"] == "animated" for note in record["notes"])
-    assert hamming(record["pdq"], reference_pdq(first)[0]) <= 2
+    assert record["pdq"] == reference_pdq_bytes(raw)[0]
+    assert hamming(record["pdq_displayed"], reference_pdq(first)[0]) <= 2
 
 
 def test_animated_webp():
@@ -163,3 +244,27 @@ def test_fast_mode_is_close_and_flagged():
     assert record["pdq_mode"] == "fast"
     assert record["decoded_scale"] > 1
     assert hamming(record["pdq"], reference_pdq_bytes(raw)[0]) <= 16
+
+
+@pytest.mark.parametrize("value", [255, 17])
+@pytest.mark.parametrize("shape", [(150, 200), (64, 64), (97, 131)])
+def test_flat_images_match_the_reference_bit_for_bit(value, shape):
+    """On a uniform picture every bit is rounding noise: we follow the reference's arithmetic."""
+    flat = np.full(shape, value, np.uint8)
+    raw = encode(Image.fromarray(flat), "PNG")
+    record = hash_bytes(raw)
+    assert (record["pdq"], record["pdq_quality"]) == reference_pdq_bytes(raw)
+    for name, transform in (("rotate90", np.rot90), ("flip_left_right", np.fliplr)):
+        moved = np.ascontiguousarray(transform(flat))
+        assert record["pdq_dihedral"][name] == reference_pdq(moved)[0]
+    without = hash_bytes(raw, options=HashOptions(dihedral=False))
+    assert without["pdq"] == record["pdq"]
+
+
+def test_sixteen_bit_clipped_to_flat_matches_the_reference():
+    """The common 16-bit case: almost every value is above 255, so the reference sees flat 255."""
+    wide = (GREY.astype(np.uint16) | 1) * 257
+    raw = encode(Image.fromarray(wide), "PNG")
+    record = hash_bytes(raw)
+    assert (record["pdq"], record["pdq_quality"]) == reference_pdq_bytes(raw)
+    assert record["pdq_displayed_quality"] > 50

@@ -4,11 +4,15 @@ Safety: the format is fixed by content sniffing (Pillow is told which plugin to 
 cannot be steered into a surprising decoder); declared dimensions are checked against the pixel
 cap *before* any pixel is decoded; every decoder failure becomes a typed ``MediaError``.
 
-Compatibility: pixels are the stored pixels (EXIF orientation is not applied, as the
-reference does; the caller derives the oriented hash separately), alpha is ignored, and
-luminance uses Rec.601 weights. For the modes where the reference hashes something that is
-not the picture (palette indices, CMYK ink as RGB, 16-bit values clipped at 255) we hash the
-picture instead; ``docs/benchmarks.md`` reports both distances.
+Compatibility: ``pixels`` are what the reference (threatexchange's ``pdq_from_bytes`` on
+pdqhash, i.e. what hash lists contain) hashes: the stored pixels (EXIF orientation is not
+applied; the caller derives the oriented hash separately), alpha ignored, Rec.601 luminance of
+the first three channels of Pillow's array. For some modes that reading is not the picture as
+shown: palette indices instead of colours, CMYK ink planes read as R, G, B, 16-bit grey clipped
+at 255, bilevel pixels as 0/1. There ``pixels`` still follow the reference, bit for bit, and
+``displayed`` holds the picture as shown (Pillow's RGB conversion, 16-bit scaled by 1/257), so
+the record can carry both hashes. Modes the reference cannot hash at all (32-bit integer or
+float, big-endian 16-bit) fall back to the picture as shown, with a note.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ class DecodedImage:
     orientation: int = 1
     decoded_scale: int = 1  # >1 when fast mode decoded a reduced JPEG
     notes: list[dict[str, str]] = field(default_factory=list)
+    # The picture as shown, when the reference's reading (``pixels``) differs from it.
+    displayed: np.ndarray | None = None
+    displayed_scale: float = 1.0
 
 
 def _open(source: bytes | BinaryIO | Path | str, fmt: Format) -> Image.Image:
@@ -83,8 +90,21 @@ def _fast_draft_size(width: int, height: int) -> tuple[int, int]:
     return width // factor, height // factor
 
 
-def _pixels(img: Image.Image) -> tuple[np.ndarray, float]:
-    """Decode to an array PDQ accepts, and the factor bringing its values to 0..255."""
+# Modes whose reference reading is the picture as shown (LA: the reference converts to RGB,
+# i.e. replicates L; we read L directly, which gives the same luminance).
+_SAME_AS_SHOWN = frozenset({"L", "RGB", "RGBA", "RGBX", "RGBa", "LA"})
+
+# Why the reference's reading differs from the picture, by mode (shown in the record's note).
+_REFERENCE_READINGS = {
+    "P": "hashes the palette indices as grey levels, not the colours they stand for",
+    "CMYK": "reads the C, M and Y ink planes as R, G and B",
+    "I;16": "converts 16-bit grey to 8 bits by clipping every value above 255",
+    "1": "reads bilevel pixels as 0/1 instead of black/white (same hash bits, quality ~0)",
+}
+
+
+def _displayed_pixels(img: Image.Image) -> tuple[np.ndarray, float]:
+    """The picture as shown, as an array PDQ accepts, and the factor bringing it to 0..255."""
     mode = img.mode
     if mode in ("L", "RGB", "RGBA", "RGBX", "RGBa"):
         return np.asarray(img), 1.0
@@ -102,6 +122,57 @@ def _pixels(img: Image.Image) -> tuple[np.ndarray, float]:
         return np.asarray(img.convert("L")), 1.0
     # P, PA, CMYK, YCbCr, LAB, HSV...: let Pillow produce the colours the picture shows.
     return np.asarray(img.convert("RGB")), 1.0
+
+
+def _reference_pixels(img: Image.Image) -> np.ndarray | None:
+    """What ``pdq_from_bytes`` feeds pdqhash, or None for the modes it cannot hash.
+
+    The reference converts only ``LA`` and ``I;16`` to RGB (Pillow clips 16-bit values at
+    255), takes every other mode's ``np.asarray`` as is (2-D arrays replicated into three
+    channels), and pdqhash accepts only 8-bit (or boolean) arrays with at least three channels,
+    of which it weighs the first three as R, G, B.
+    """
+    if img.mode == "I;16":
+        return np.minimum(np.asarray(img), 255).astype(np.uint8)
+    arr = np.asarray(img)
+    if arr.ndim == 3 and arr.shape[2] < 3:
+        return None
+    if arr.dtype == np.bool_:
+        # True/False as 1/0, as pdqhash's arithmetic reads them (Pillow's bytes are 0/255).
+        return arr.astype(np.uint8)
+    if arr.dtype != np.uint8:
+        return None
+    return arr
+
+
+def _pixels(
+    img: Image.Image, notes: list[dict[str, str]]
+) -> tuple[np.ndarray, float, np.ndarray | None, float]:
+    """The reference's reading (pixels, scale) and, when it differs, the picture as shown."""
+    mode = img.mode
+    if mode in _SAME_AS_SHOWN:
+        pixels, scale = _displayed_pixels(img)
+        return pixels, scale, None, 1.0
+    displayed, displayed_scale = _displayed_pixels(img)
+    reference = _reference_pixels(img)
+    if reference is None:
+        notes.append(
+            {
+                "code": "pdq_reference_unsupported",
+                "message": f"the reference PDQ (pdq_from_bytes) cannot hash mode {mode}: "
+                "pdq hashes the picture as shown",
+            }
+        )
+        return displayed, displayed_scale, None, 1.0
+    why = _REFERENCE_READINGS.get(mode, f"reads the {mode} channels as R, G and B")
+    notes.append(
+        {
+            "code": "pdq_displayed",
+            "message": f"mode {mode}: pdq is the reference PDQ as hash lists hold it "
+            f"(pdq_from_bytes {why}); pdq_displayed hashes the picture as shown",
+        }
+    )
+    return reference, 1.0, displayed, displayed_scale
 
 
 def decode_image(
@@ -147,7 +218,7 @@ def _decode_opened(img: Image.Image, fmt: Format, *, max_pixels: int, fast: bool
             img.draft("L", target)
             decoded_scale = max(1, round(width / img.size[0]))
         img.load()
-        pixels, scale = _pixels(img)
+        pixels, scale, displayed, displayed_scale = _pixels(img, notes)
     except errors.MediaError:
         raise
     except Image.DecompressionBombError as exc:
@@ -174,4 +245,6 @@ def _decode_opened(img: Image.Image, fmt: Format, *, max_pixels: int, fast: bool
         orientation=orientation,
         decoded_scale=decoded_scale,
         notes=notes,
+        displayed=displayed,
+        displayed_scale=displayed_scale,
     )

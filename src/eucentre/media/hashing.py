@@ -3,6 +3,11 @@
 Records are plain JSON-ready dicts because they cross process boundaries (``--workers``) and
 are the CLI's output contract: image ``{path, media_type, md5, sha256, pdq, pdq_quality, ...}``,
 video ``{path, media_type, md5, sha256, vpdq: [...], ...}``, failure ``{path, error}``.
+
+An image's ``pdq`` (with ``pdq_quality``, ``pdq_dihedral`` and ``pdq_oriented``) is always the
+reference PDQ, the one providers' hash lists hold. For modes where the reference does not hash
+the picture as shown (palette, CMYK, 16-bit grey, bilevel...), the record adds
+``pdq_displayed`` and ``pdq_displayed_quality`` (the PDQ of the picture as shown) and a note.
 """
 
 from __future__ import annotations
@@ -19,7 +24,16 @@ from eucentre.media.decode import DEFAULT_MAX_PIXELS, DecodedImage, decode_image
 from eucentre.media.digests import Digests, digest_bytes, digest_file, digest_stream
 from eucentre.media.dihedral import EXIF_ORIENTATION, TRANSFORMS, pdq_with_dihedral
 from eucentre.media.formats import SNIFF_BYTES, Format, extension_mismatch, looks_truncated, sniff
-from eucentre.media.pdq import QUALITY_INDICATOR_MIN, downsample_64, pdq_from_buffer, pdq_hash
+from eucentre.media.pdq import (
+    QUALITY_INDICATOR_MIN,
+    downsample_64,
+    is_near_flat,
+    oriented_luma,
+    pdq_from_buffer,
+    pdq_hash,
+    reference_luma,
+    sequential_pdq,
+)
 from eucentre.media.video import (
     DEFAULT_DEDUPE_DISTANCE,
     DEFAULT_FPS,
@@ -62,6 +76,10 @@ def _image_fields(image: DecodedImage, options: HashOptions) -> dict[str, Any]:
         "animated": image.animated,
         "exif_orientation": image.orientation,
     }
+    if image.displayed is not None:
+        displayed = pdq_hash(image.displayed, scale=image.displayed_scale)
+        fields["pdq_displayed"] = displayed.hash
+        fields["pdq_displayed_quality"] = displayed.quality
     upright = EXIF_ORIENTATION[image.orientation]
     if variants is not None:
         fields["pdq_oriented"] = variants[upright]
@@ -77,7 +95,16 @@ def _image_fields(image: DecodedImage, options: HashOptions) -> dict[str, Any]:
             transpose=transpose,
             scale=image.scale,
         )
-        fields["pdq_oriented"] = pdq_from_buffer(buffer).hash
+        if is_near_flat(buffer):
+            luma = oriented_luma(
+                reference_luma(image.pixels, image.scale),
+                flip_rows=flip_rows,
+                flip_cols=flip_cols,
+                transpose=transpose,
+            )
+            fields["pdq_oriented"] = sequential_pdq(luma).hash
+        else:
+            fields["pdq_oriented"] = pdq_from_buffer(buffer).hash
     if options.fast:
         fields["pdq_mode"] = "fast"
         fields["decoded_scale"] = image.decoded_scale

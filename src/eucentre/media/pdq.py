@@ -241,7 +241,10 @@ def pdq_from_buffer(buffer: np.ndarray) -> PDQHash:
 
 def pdq_hash(pixels: np.ndarray, *, scale: float = 1.0) -> PDQHash:
     """PDQ of a (H, W) luma or (H, W, C>=3) RGB(A) array with 0-255 values (after ``scale``)."""
-    return pdq_from_buffer(downsample_64(pixels, scale=scale))
+    buffer = downsample_64(pixels, scale=scale)
+    if is_near_flat(buffer):
+        return sequential_pdq(reference_luma(pixels, scale))
+    return pdq_from_buffer(buffer)
 
 
 def hamming(a: str, b: str) -> int:
@@ -256,3 +259,133 @@ def is_pdq_hex(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# -- near-flat images: the reference's float arithmetic, step by step ---------------------------
+#
+# On an (almost) uniform picture every DCT coefficient is rounding noise, and which bits are set
+# depends on the exact order of the reference's float32 operations. Such images do occur: a
+# 16-bit grey image read the reference's way (values clipped at 255) is often a flat 255. For
+# them, and only them (the 64x64 buffer varies by less than one grey level), we recompute the
+# hash with the reference's own sequence of operations: Rec.601 luma in float64 stored as
+# float32, two passes of running-sum box filters, decimation, and the DCT summed in order.
+
+FLAT_RANGE = 1.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _box1d(src, dst, offset, length, stride, window):  # pragma: no cover - compiled
+    half = (window + 2) // 2
+    read = offset
+    drop = offset
+    out = offset
+    total = np.float32(0.0)
+    count = 0
+    for _ in range(half - 1):
+        total += src[read]
+        count += 1
+        read += stride
+    for _ in range(window - half + 1):
+        total += src[read]
+        count += 1
+        dst[out] = np.float32(total / np.float32(count))
+        read += stride
+        out += stride
+    for _ in range(length - window):
+        total += src[read]
+        total -= src[drop]
+        dst[out] = np.float32(total / np.float32(count))
+        drop += stride
+        read += stride
+        out += stride
+    for _ in range(half - 1):
+        total -= src[drop]
+        count -= 1
+        dst[out] = np.float32(total / np.float32(count))
+        drop += stride
+        out += stride
+
+
+@numba.njit(cache=True, nogil=True)
+def _sequential_buffer(luma, rows_window, cols_window, row_points, col_points):  # pragma: no cover
+    height, width = luma.shape
+    first = luma.copy().reshape(-1)
+    second = np.zeros_like(first)
+    for _ in range(2):
+        for i in range(height):
+            _box1d(first, second, i * width, width, 1, rows_window)
+        for j in range(width):
+            _box1d(second, first, j, height, width, cols_window)
+    out = np.zeros((OUTPUT_SIZE, OUTPUT_SIZE), dtype=np.float32)
+    for a in range(OUTPUT_SIZE):
+        for b in range(OUTPUT_SIZE):
+            out[a, b] = first[row_points[a] * width + col_points[b]]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _sequential_dct(buffer, matrix):  # pragma: no cover - compiled
+    partial = np.zeros((DCT_SIZE, OUTPUT_SIZE), dtype=np.float32)
+    for i in range(DCT_SIZE):
+        for j in range(OUTPUT_SIZE):
+            total = np.float32(0.0)
+            for k in range(OUTPUT_SIZE):
+                total += np.float32(matrix[i, k] * buffer[k, j])
+            partial[i, j] = total
+    out = np.zeros((DCT_SIZE, DCT_SIZE), dtype=np.float32)
+    for i in range(DCT_SIZE):
+        for j in range(DCT_SIZE):
+            total = np.float32(0.0)
+            for k in range(OUTPUT_SIZE):
+                total += np.float32(partial[i, k] * matrix[j, k])
+            out[i, j] = total
+    return out
+
+
+@lru_cache(maxsize=1)
+def _sequential_dct_matrix() -> np.ndarray:
+    factor = float(np.float32(np.sqrt(2.0 / OUTPUT_SIZE)))
+    u = np.arange(1, DCT_SIZE + 1)[:, None]
+    j = np.arange(OUTPUT_SIZE)[None, :]
+    return (factor * np.cos((np.pi / 2.0 / OUTPUT_SIZE) * u * (2 * j + 1))).astype(np.float32)
+
+
+def reference_luma(pixels: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Float32 luminance as the reference computes it (float64 weighted sum, then float32)."""
+    arr = pixels
+    if scale != 1.0:
+        arr = np.clip(np.round(arr.astype(np.float64) * scale), 0, 255)
+    red, green, blue = (arr, arr, arr) if arr.ndim == 2 else (arr[..., 0], arr[..., 1], arr[..., 2])
+    grey = red * 0.299 + green * 0.587 + blue * 0.114
+    return np.ascontiguousarray(grey, dtype=np.float32)
+
+
+def is_near_flat(buffer: np.ndarray) -> bool:
+    return float(buffer.max() - buffer.min()) < FLAT_RANGE
+
+
+def sequential_pdq(luma: np.ndarray) -> PDQHash:
+    """PDQ of a float32 luma image with the reference's exact order of float operations."""
+    height, width = luma.shape
+    buffer = _sequential_buffer(
+        np.ascontiguousarray(luma, dtype=np.float32),
+        jarosz_window(width),
+        jarosz_window(height),
+        sample_points(height),
+        sample_points(width),
+    )
+    coefficients = _sequential_dct(buffer, _sequential_dct_matrix())
+    return PDQHash(hash=dct_to_hex(coefficients), quality=quality(buffer), dct=coefficients)
+
+
+def oriented_luma(
+    luma: np.ndarray, *, flip_rows: bool = False, flip_cols: bool = False, transpose: bool = False
+) -> np.ndarray:
+    out = luma
+    if flip_rows:
+        out = out[::-1, :]
+    if flip_cols:
+        out = out[:, ::-1]
+    if transpose:
+        out = out.T
+    return np.ascontiguousarray(out)
