@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from eucentre.indicators.guard import pdq_distances, pdq_words
@@ -10,6 +10,9 @@ from eucentre.kit.time import as_utc
 from eucentre.models import Bundle, Report, ReportItem
 from eucentre.reports import repository
 from eucentre.rules import bundling
+
+# An arbitrary, fixed advisory-lock number for bundling decisions.
+BUNDLING_LOCK_KEY = 0x6275_6E64
 
 
 def _content(items: list[ReportItem]) -> bundling.ContentHashes:
@@ -50,7 +53,16 @@ def _candidates(session: Session, report: Report, content: bundling.ContentHashe
     return [b for b in open_bundles if b.id in exact | near]
 
 
+def _serialise_bundling(session: Session) -> None:
+    """One assessment at a time decides bundles, until its transaction ends: two workers
+    assessing copies of the same image at once must not both open a new bundle. PostgreSQL
+    needs a lock for that; SQLite's single writer already gives it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BUNDLING_LOCK_KEY})
+
+
 def place(session: Session, report: Report, items: list[ReportItem]) -> Bundle:
+    _serialise_bundling(session)
     if report.bundle_id is not None:
         bundle = session.get(Bundle, report.bundle_id)
         assert bundle is not None
