@@ -27,6 +27,7 @@ test: install
 bench: install
 	$(BIN)/python bench/hashing.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/intake.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
