@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from eucentre.kit.crypto import sha256_hex
 from eucentre.models import (
     BenignHash,
     ChangeFeedHead,
@@ -27,20 +28,26 @@ def get(session: Session, indicator_id: int) -> Indicator | None:
     return session.get(Indicator, indicator_id)
 
 
+def value_digest(value: str) -> str:
+    return sha256_hex(value)
+
+
 def by_value(session: Session, signal: str, value: str) -> Indicator | None:
     return session.scalar(
-        select(Indicator).where(Indicator.signal == signal, Indicator.value == value)
+        select(Indicator).where(
+            Indicator.signal == signal, Indicator.value_digest == value_digest(value)
+        )
     )
 
 
 def existing_values(session: Session, signal: str, values: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
+        chunk = [value_digest(value) for value in values[start : start + 500]]
         found.update(
             session.scalars(
                 select(Indicator.value).where(
-                    Indicator.signal == signal, Indicator.value.in_(chunk)
+                    Indicator.signal == signal, Indicator.value_digest.in_(chunk)
                 )
             )
         )
@@ -159,7 +166,9 @@ def verified_by_values(session: Session, signal: str, values: list[str]) -> list
             session.scalars(
                 select(Indicator).where(
                     Indicator.signal == signal,
-                    Indicator.value.in_(values[start : start + 500]),
+                    Indicator.value_digest.in_(
+                        [value_digest(value) for value in values[start : start + 500]]
+                    ),
                     Indicator.status == IndicatorStatus.verified,
                 )
             )

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from eucentre.indicators.values import InvalidValue, normalise
+from eucentre.indicators.values import MAX_VPDQ_FRAMES, InvalidValue, normalise
 from eucentre.matching.codec import DIHEDRAL_VARIANTS
 
 MAX_LOOKUP = 1000
@@ -17,14 +17,17 @@ VARIANT_ALIASES = {
     "flip_left_right": "flip_h",
     "flip_top_bottom": "flip_v",
 }
-LookupSignal = Literal["pdq", "md5", "sha256", "url"]
+LookupSignal = Literal["pdq", "md5", "sha256", "url", "vpdq"]
 
 
 class HashIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     signal: LookupSignal
-    value: str = Field(max_length=2048)
+    value: str = Field(
+        max_length=65 * MAX_VPDQ_FRAMES,
+        description="Hex hash; a URL; for vpdq, the frames' PDQ hashes joined by commas.",
+    )
     variants: dict[str, str] = Field(
         default_factory=dict,
         description="PDQ only: the hashes of rotated or mirrored versions of the same image, "

@@ -82,6 +82,7 @@ def create(
     indicator = Indicator(
         signal=candidate.signal,
         value=value,
+        value_digest=repository.value_digest(value),
         status=IndicatorStatus.candidate,
         labels=sorted(set(candidate.labels)),
         quality=candidate.quality,

@@ -11,6 +11,7 @@ HASH_SIGNALS = ("pdq", "md5", "sha256")
 SIGNALS = (*HASH_SIGNALS, "vpdq", "url")
 _HEX = {"pdq": 64, "md5": 32, "sha256": 64}
 MAX_URL = 2048
+MAX_VPDQ_FRAMES = 3600  # an hour of video at one frame a second
 
 
 class InvalidValue(ValueError):
@@ -27,6 +28,8 @@ def normalise(signal: str, value: object) -> str:
         frames = value.split(",") if isinstance(value, str) else value
         if not isinstance(frames, list) or not frames:
             raise InvalidValue("vpdq is a list of frame PDQ hashes")
+        if len(frames) > MAX_VPDQ_FRAMES:
+            raise InvalidValue(f"vpdq has at most {MAX_VPDQ_FRAMES} frames")
         return ",".join(normalise("pdq", frame) for frame in frames)
     if not isinstance(value, str):
         raise InvalidValue(f"{signal} value must be a string")

@@ -38,14 +38,17 @@ class IndicatorListMembership(Base):
 class Indicator(CreatedAt, Base):
     __tablename__ = "indicators"
     __table_args__ = (
-        UniqueConstraint("signal", "value", name="uq_indicators_signal_value"),
+        UniqueConstraint("signal", "value_digest", name="uq_indicators_signal_value_digest"),
         Index("ix_indicators_status_signal", "status", "signal"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signal: Mapped[str] = mapped_column(String(16))
-    # Canonical form: lowercase hex for hashes, a normalised URL for URLs.
-    value: Mapped[str] = mapped_column(String(2048))
+    # Canonical form: lowercase hex for hashes (vPDQ: frame hashes joined by commas), a
+    # normalised URL for URLs. Unbounded (a long video's vPDQ), so uniqueness and look-ups go
+    # through its SHA-256.
+    value: Mapped[str] = mapped_column(Text)
+    value_digest: Mapped[str] = mapped_column(String(64))
     status: Mapped[IndicatorStatus] = mapped_column(String(16), default=IndicatorStatus.candidate)
     labels: Mapped[list[str]] = mapped_column(JSON, default=list)
     # PDQ quality when the indicator came from media; None when only the hash is known.
@@ -101,7 +104,7 @@ class IndicatorChange(Base):
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
     op: Mapped[str] = mapped_column(String(8))
     signal: Mapped[str] = mapped_column(String(16), index=True)
-    value: Mapped[str] = mapped_column(String(2048))
+    value: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

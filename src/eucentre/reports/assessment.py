@@ -110,6 +110,9 @@ def _queries(item: ReportItem) -> list[tuple[Query, str]]:
         found.append((Query("pdq", item.pdq, dict(item.pdq_variants or {})), ""))
     for frame in item.vpdq or []:
         found.append((Query("pdq", frame["pdq"]), f"frame:{frame['frame']}"))
+    if item.vpdq:
+        # The whole video against vPDQ indicators, by the vPDQ rule.
+        found.append((Query("vpdq", ",".join(f["pdq"] for f in item.vpdq)), "vpdq"))
     for signal in ("md5", "sha256"):
         value = getattr(item, signal)
         if value:
