@@ -48,9 +48,8 @@ def test_the_database_refuses_updates_and_deletes(database, session_factory) -> 
         "UPDATE audit_entries SET actor = 'x' WHERE seq = 1",
         "DELETE FROM audit_entries WHERE seq = 1",
     ):
-        with pytest.raises(DBAPIError):
-            with database.engine.begin() as connection:
-                connection.execute(text(statement))
+        with pytest.raises(DBAPIError), database.engine.begin() as connection:
+            connection.execute(text(statement))
     assert verify(session_factory).intact
 
 

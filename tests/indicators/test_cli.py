@@ -47,7 +47,11 @@ def test_import_is_idempotent_and_trusted_verifies(cli_env, tmp_path, session_fa
         assert repository.count_by_status(session) == {"verified": 2}
 
 
-def test_guard_add_hashes_media_and_disputes_what_it_catches(cli_env, tmp_path, session_factory) -> None:  # noqa: F811
+def test_guard_add_hashes_media_and_disputes_what_it_catches(
+    cli_env,  # noqa: F811 - the fixture imported from tests.test_cli
+    tmp_path,
+    session_factory,
+) -> None:
     photo = sample_photo(tmp_path / "astronaut.png")
     from eucentre.media.hashing import hash_file
 
@@ -61,11 +65,17 @@ def test_guard_add_hashes_media_and_disputes_what_it_catches(cli_env, tmp_path, 
         assert {row.signal for row in repository.benign(session, "pdq")} == {"pdq"}
 
 
-def test_add_media_creates_candidates_with_encrypted_source(cli_env, tmp_path, session_factory) -> None:  # noqa: F811
+def test_add_media_creates_candidates_with_encrypted_source(
+    cli_env,  # noqa: F811 - the fixture imported from tests.test_cli
+    tmp_path,
+    session_factory,
+) -> None:
     photo = sample_photo(tmp_path / "photo.png", seed=1)
     flat = tmp_path / "flat.png"
     Image.new("RGB", (128, 128), (120, 120, 120)).save(flat)
-    result = runner.invoke(app, ["indicators", "add-media", str(photo), str(flat), "--source", "test"])
+    result = runner.invoke(
+        app, ["indicators", "add-media", str(photo), str(flat), "--source", "test"]
+    )
     assert result.exit_code == 0, result.output
     assert "flat.png" in result.output and "too low" in result.output
     with transaction(session_factory) as session:

@@ -35,8 +35,13 @@ def post_form(client, path: str, **fields: str):
 
 def test_two_analysts_verify_through_the_pages(live, session_factory) -> None:
     with transaction(session_factory) as session:
-        indicator, _ = service.create(session, actor="test", source_kind="import", source_name="partner",
-                                      candidate=NewCandidate("pdq", random_pdq(1), quality=90))
+        indicator, _ = service.create(
+            session,
+            actor="test",
+            source_kind="import",
+            source_name="partner",
+            candidate=NewCandidate("pdq", random_pdq(1), quality=90),
+        )
     first, _ = staff_client(live, session_factory, Role.analyst)
     second, _ = staff_client(live, session_factory, Role.analyst)
     with first, second:
@@ -58,15 +63,30 @@ def test_an_analyst_cannot_reinstate_but_a_senior_can(live, session_factory) -> 
 
     with transaction(session_factory) as session:
         indicator = verified(session, random_pdq(2))
-        service.decide(session, actor="user:5", indicator_id=indicator.id,
-                       action=service.Action.dispute, reason="complaint")
+        service.decide(
+            session,
+            actor="user:5",
+            indicator_id=indicator.id,
+            action=service.Action.dispute,
+            reason="complaint",
+        )
     analyst, _ = staff_client(live, session_factory, Role.analyst)
     senior, _ = staff_client(live, session_factory, Role.senior_analyst)
     with analyst, senior:
-        assert post_form(analyst, f"/staff/indicators/{indicator.id}/reinstate", reason="x").status_code == 403
+        assert (
+            post_form(
+                analyst, f"/staff/indicators/{indicator.id}/reinstate", reason="x"
+            ).status_code
+            == 403
+        )
         missing_reason = post_form(senior, f"/staff/indicators/{indicator.id}/reinstate")
         assert missing_reason.status_code == 409
-        assert post_form(senior, f"/staff/indicators/{indicator.id}/reinstate", reason="re-assessed").status_code == 303
+        assert (
+            post_form(
+                senior, f"/staff/indicators/{indicator.id}/reinstate", reason="re-assessed"
+            ).status_code
+            == 303
+        )
     with transaction(session_factory) as session:
         assert service.repository.get(session, indicator.id).status == IndicatorStatus.verified
 
@@ -80,28 +100,45 @@ def test_media_is_blurred_by_default_and_each_reveal_is_audited(live, session_fa
     Image.fromarray(pattern).save(buffer, format="PNG")
     blob_id = live.app.state.blobs.put(buffer.getvalue())
     with transaction(session_factory) as session:
-        indicator, _ = service.create(session, actor="test", source_kind="analyst", source_name="t",
-                                      candidate=NewCandidate("pdq", random_pdq(3), quality=90, blob_id=blob_id))
+        indicator, _ = service.create(
+            session,
+            actor="test",
+            source_kind="analyst",
+            source_name="t",
+            candidate=NewCandidate("pdq", random_pdq(3), quality=90, blob_id=blob_id),
+        )
     client, account = staff_client(live, session_factory, Role.analyst)
     with client:
         blurred = client.get(f"/staff/indicators/{indicator.id}/media")
         revealed = client.get(f"/staff/indicators/{indicator.id}/media", params={"reveal": "true"})
-    assert blurred.headers["content-type"] == "image/jpeg" and blurred.headers["cache-control"] == "no-store"
+    assert (
+        blurred.headers["content-type"] == "image/jpeg"
+        and blurred.headers["cache-control"] == "no-store"
+    )
     soft = np.asarray(Image.open(io.BytesIO(blurred.content)))
     sharp = np.asarray(Image.open(io.BytesIO(revealed.content)).convert("L"))
     assert soft.ndim == 2  # greyscale
     assert soft.std() < sharp.std() / 2  # the stripes are gone
     with transaction(session_factory) as session:
-        reveals = session.scalars(select(AuditEntry).where(AuditEntry.action == "indicator.media_revealed")).all()
-    assert [(r.actor, r.object_id) for r in reveals] == [(f"user:{account.user.id}", str(indicator.id))]
+        reveals = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "indicator.media_revealed")
+        ).all()
+    assert [(r.actor, r.object_id) for r in reveals] == [
+        (f"user:{account.user.id}", str(indicator.id))
+    ]
 
 
 def test_providers_and_anonymous_callers_cannot_confirm(live, session_factory) -> None:
     from tests.factories import make_key, make_organisation
 
     with transaction(session_factory) as session:
-        indicator, _ = service.create(session, actor="test", source_kind="import", source_name="p",
-                                      candidate=NewCandidate("md5", "cd" * 16))
+        indicator, _ = service.create(
+            session,
+            actor="test",
+            source_kind="import",
+            source_name="p",
+            candidate=NewCandidate("md5", "cd" * 16),
+        )
         key = make_key(session, make_organisation(session))
     with live.client() as anonymous:
         assert anonymous.post(f"/staff/indicators/{indicator.id}/confirm").status_code in (303, 401)
