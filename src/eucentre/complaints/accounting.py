@@ -126,17 +126,20 @@ def _not_abuse(dimension: str):  # type: ignore[no-untyped-def]
     return query.group_by(key)
 
 
-def table(session: Session, dimension: str) -> list[Row]:
-    """One dimension's rows, the most errors first, then the most matches."""
+def table(session: Session, dimension: str, *, indicator_id: int | None = None) -> list[Row]:
+    """One dimension's rows, the most errors first, then the most matches; with
+    `indicator_id`, only what concerns that indicator."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for position, query in (
-        (0, _lookup_matches(dimension)),
-        (0, _report_matches(dimension)),
-        (1, _upheld(dimension)),
-        (2, _not_abuse(dimension)),
+    for position, query, matched in (
+        (0, _lookup_matches(dimension), IndicatorMatch.indicator_id),
+        (0, _report_matches(dimension), ReportMatch.indicator_id),
+        (1, _upheld(dimension), ReportMatch.indicator_id),
+        (2, _not_abuse(dimension), ReportMatch.indicator_id),
     ):
+        if indicator_id is not None:
+            query = query.where(matched == indicator_id)
         for key, count in session.execute(query):
             counts[str(key)][position] += count
     rows = [Row(dimension, key, Tally(*values)) for key, values in counts.items()]
@@ -144,7 +147,7 @@ def table(session: Session, dimension: str) -> list[Row]:
 
 
 def for_indicator(session: Session, indicator_id: int) -> Tally:
-    found = [row for row in table(session, "indicator") if row.key == str(indicator_id)]
+    found = table(session, "indicator", indicator_id=indicator_id)
     return found[0].tally if found else Tally()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
-from eucentre.db import get_session, transaction
+from eucentre.db import get_session
 from eucentre.indicators import distribution, repository
 from eucentre.indicators.lookup import Query as LookupQuery
 from eucentre.indicators.schemas import (
@@ -42,8 +42,7 @@ def lookup(
     index = request.app.state.lookup_index
     # Catch the index up in a short transaction of its own, so the request's transaction (on
     # SQLite, the write lock) is not held while the index applies changes or compiles kernels.
-    with transaction(request.app.state.session_factory) as own:
-        index.prepare(own)
+    index.prepare(request.app.state.session_factory)
     found = distribution.lookup(
         session,
         index=index,

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from eucentre.db import transaction
 from eucentre.indicators import repository
 from eucentre.matching import HashIndex, Match
 from eucentre.models import IndicatorStatus
@@ -71,10 +72,14 @@ class LookupIndex:
                     fcntl.flock(lock, fcntl.LOCK_UN)
             self._synced_at = now
 
-    def prepare(self, session: Session) -> None:
-        """Catch up and compile the search kernels now, so a later lookup inside a write
-        transaction is quick (on SQLite that transaction holds the database's only write lock)."""
-        self.sync(session, force=True)
+    def prepare(self, session_factory: sessionmaker[Session]) -> None:
+        """Catch up (when due) and compile the search kernels, in a short transaction of its
+        own, so a later lookup inside a write transaction is quick (on SQLite that transaction
+        holds the database's only write lock). Nothing is opened when nothing is due."""
+        if self._warm and time.monotonic() - self._synced_at < self.sync_interval:
+            return
+        with transaction(session_factory) as session:
+            self.sync(session)
         if not self._warm and self._index is not None:
             self._index.search(["0" * 64], 0)
             self._warm = True

@@ -63,8 +63,7 @@ def assess(ctx: AssessmentContext, report_id: int) -> str | None:
         ]
     for item_id, blob_id in pending:
         _hash_item(ctx, item_id, blob_id)
-    with transaction(ctx.session_factory) as session:
-        ctx.index.prepare(session)
+    ctx.index.prepare(ctx.session_factory)
     with transaction(ctx.session_factory) as session:
         report = repository.get(session, report_id)
         if report is None or report.status != Status.assessing:
