@@ -62,7 +62,13 @@ class LookupIndex:
         now = time.monotonic()
         if not force and now - self._synced_at < self.sync_interval:
             return
+        # Join the database transaction before taking the locks below. Whoever holds them then
+        # already holds its transaction; otherwise, on SQLite, a thread could hold the locks
+        # while waiting for the single write lock that a thread waiting for them holds.
+        session.connection()
         with self._mutex:
+            if not force and time.monotonic() - self._synced_at < self.sync_interval:
+                return  # another thread caught up while this one waited
             self.root.mkdir(parents=True, exist_ok=True)
             with open(self.root / "indicators-pdq.lock", "a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
