@@ -1,14 +1,17 @@
 """The eucentre command as an operator uses it, on the configured database."""
 
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
+from eucentre.blobs import blob_store
 from eucentre.cli import app
 from eucentre.config import get_settings
 from eucentre.db import transaction
@@ -44,6 +47,7 @@ def test_every_command_has_help() -> None:
         ["demo", "load"],
         ["hash"],
         ["index"],
+        ["retention", "enforce"],
     ):
         result = invoke(*command, "--help")
         assert result.exit_code == 0, (command, result.output)
@@ -150,3 +154,23 @@ def test_the_installed_command_creates_and_migrates_a_fresh_data_dir(tmp_path: P
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "fresh" / "eucentre.db").exists()
+
+
+def test_retention_enforce_deletes_orphaned_blobs_and_a_dry_run_only_counts(cli_env) -> None:
+    settings = get_settings()
+    blobs = blob_store(settings)
+    orphan = blobs.put(b"written by an upload whose transaction rolled back")
+    long_ago = time.time() - 3 * 24 * 3600
+    os.utime(settings.blob_dir / orphan[:2] / orphan, (long_ago, long_ago))
+
+    dry = invoke("retention", "enforce", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would be deleted" in dry.output and re.search(
+        r"orphan_blobs_deleted\s*│\s*1", dry.output
+    )
+    assert blobs.exists(orphan)
+
+    done = invoke("retention", "enforce")
+    assert done.exit_code == 0, done.output
+    assert re.search(r"orphan_blobs_deleted\s*│\s*1", done.output)
+    assert not blobs.exists(orphan)

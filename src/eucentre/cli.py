@@ -11,6 +11,7 @@ from eucentre.indicators.cli import guard_app, indicators_app
 from eucentre.matching.cli import index_app
 from eucentre.media.cli import hash_command
 from eucentre.operations.cli import db_app, serve, worker
+from eucentre.retention.cli import retention_app
 
 app = typer.Typer(
     name="eucentre",
@@ -29,5 +30,6 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(guard_app, name="guard")
+app.add_typer(retention_app, name="retention")
 app.command("hash")(hash_command)
 app.add_typer(index_app, name="index")

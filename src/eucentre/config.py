@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from eucentre.rules.retention import DEFAULT_RETENTION_DAYS
 
 # Known only so that production can refuse it: a development secret everyone can read.
 DEVELOPMENT_SECRET = "development-secret-do-not-use-in-production"  # noqa: S105
@@ -45,6 +48,14 @@ class Settings(BaseSettings):
     ip_ranges_path: Path | None = Field(
         default=None, description="CSV network,country; default: the synthetic demo table."
     )
+    retention_days: int = Field(
+        default=DEFAULT_RETENTION_DAYS,
+        ge=1,
+        description="How long received files are kept, unless a hold or an indicator keeps them.",
+    )
+    orphan_blob_grace_hours: int = Field(
+        default=24, ge=1, description="Unreferenced blobs younger than this are left alone."
+    )
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )
@@ -59,6 +70,14 @@ class Settings(BaseSettings):
                     "characters in production"
                 )
         return self
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.retention_days)
+
+    @property
+    def orphan_grace(self) -> timedelta:
+        return timedelta(hours=self.orphan_blob_grace_hours)
 
     @property
     def secret(self) -> bytes:

@@ -42,6 +42,12 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class Gone(AppError):
+    """The thing existed and was deliberately deleted (e.g. at the end of its retention)."""
+
+    status, code = 410, "gone"
+
+
 class PayloadTooLarge(AppError):
     status, code = 413, "payload_too_large"
 

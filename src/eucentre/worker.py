@@ -30,6 +30,7 @@ from eucentre.referrals.service import relay_outbox
 from eucentre.reports import repository as reports
 from eucentre.reports.assessment import AssessmentContext, assess
 from eucentre.reports.ip_ranges import demo_ip_ranges, load_ip_ranges
+from eucentre.retention import service as retention
 from eucentre.rules.report_status import Status
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ class TaskQueue:
         )
         self.relay_outbox = task(name="relay_outbox")(self._relay_outbox)
         self.sweep = periodic(crontab(), name="sweep")(self._sweep)
+        self.enforce_retention = periodic(crontab(minute="41"), name="enforce_retention")(
+            self._enforce_retention
+        )
 
     @cached_property
     def assessment(self) -> AssessmentContext:
@@ -131,6 +135,17 @@ class TaskQueue:
             self.assess_report(report_id)
         delivered = self._relay_outbox()
         return {"reassessed": len(stuck), "delivered": delivered}
+
+    def _enforce_retention(self) -> dict[str, int]:
+        """Hourly: delete received files whose retention has ended, then orphaned blobs."""
+        blobs = self.assessment.blobs
+        run = retention.enforce(
+            self.session_factory, blobs=blobs, retention=self.settings.retention
+        )
+        orphans = retention.sweep_orphans(
+            self.session_factory, blobs=blobs, older_than=self.settings.orphan_grace
+        )
+        return {**run.as_dict(), "orphan_blobs_deleted": orphans}
 
     def start_consumer(self) -> None:
         """Worker threads and the periodic scheduler, in this process, without signal handlers

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +22,7 @@ class BlobStore(Protocol):
     def get(self, blob_id: str) -> bytes: ...
     def delete(self, blob_id: str) -> None: ...
     def exists(self, blob_id: str) -> bool: ...
+    def stored_before(self, moment: datetime) -> Iterator[str]: ...
 
 
 class FilesystemBlobStore:
@@ -64,3 +67,24 @@ class FilesystemBlobStore:
 
     def exists(self, blob_id: str) -> bool:
         return self._path(blob_id).exists()
+
+    def stored_before(self, moment: datetime) -> Iterator[str]:
+        """Ids of the blobs written before `moment`. Temporary files a crash left behind
+        mid-write are removed on the way."""
+        cutoff = moment.timestamp()
+        if not self._root.is_dir():
+            return
+        for shard in sorted(self._root.iterdir()):
+            if not shard.is_dir():
+                continue
+            for path in sorted(shard.iterdir()):
+                try:
+                    written = path.stat().st_mtime
+                except FileNotFoundError:
+                    continue  # deleted meanwhile
+                if written >= cutoff:
+                    continue
+                if path.name.startswith(".tmp-"):
+                    path.unlink(missing_ok=True)
+                elif path.name.isalnum():
+                    yield path.name

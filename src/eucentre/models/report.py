@@ -74,6 +74,8 @@ class ReportItem(Base):
     vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     hashed: Mapped[bool] = mapped_column(default=False)
     error_code: Mapped[str | None] = mapped_column(String(32))
+    # Set when the file was deleted at the end of its retention (its hashes stay).
+    file_deleted_at: Mapped[datetime | None]
 
 
 class ReportMatch(Base):
@@ -128,6 +130,7 @@ class Referral(Base):
     hold_until: Mapped[datetime | None]
     package_blob_id: Mapped[str | None] = mapped_column(String(64))
     package_sha256: Mapped[str | None] = mapped_column(String(64))
+    package_deleted_at: Mapped[datetime | None]
 
 
 class OutboxMessage(Base):

@@ -38,6 +38,8 @@ class ReferralOut(BaseModel):
     hold_until: datetime | None
     report_count: int
     package_sha256: str | None
+    # Set once the package was deleted at the end of its retention (downloads then get 410).
+    package_deleted_at: datetime | None = None
 
 
 def _out(session: Session, referral: Referral) -> ReferralOut:
@@ -55,6 +57,7 @@ def _out(session: Session, referral: Referral) -> ReferralOut:
         hold_until=zone(referral.hold_until),
         report_count=len(reports.reports_in_bundle(session, referral.bundle_id)),
         package_sha256=referral.package_sha256,
+        package_deleted_at=zone(referral.package_deleted_at),
     )
 
 
@@ -100,6 +103,12 @@ def download(
 ) -> Response:
     """The package: a ZIP with referral.json, the files, and manifest.sha256."""
     referral = service.read(session, principal=principal, referral_id=referral_id)
+    if referral.package_deleted_at:
+        raise errors.Gone(
+            "the package was deleted at the end of its retention "
+            f"on {referral.package_deleted_at:%Y-%m-%d}",
+            code="package_deleted",
+        )
     if not referral.package_blob_id:
         raise errors.Conflict(
             "the package is being prepared; try again shortly", code="package_not_ready"
@@ -107,7 +116,7 @@ def download(
     try:
         data = request.app.state.blobs.get(referral.package_blob_id)
     except BlobNotFound as gone:
-        raise errors.NotFound("the package is no longer kept", code="package_deleted") from gone
+        raise errors.Gone("the package is no longer kept", code="package_deleted") from gone
     audit.record(
         session,
         actor=principal.actor,

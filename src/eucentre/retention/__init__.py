@@ -1,0 +1,2 @@
+"""Retention of received files: deleted when their time is up, unless a hold or an indicator
+still needs them."""
