@@ -28,6 +28,7 @@ bench: install
 	$(BIN)/python bench/hashing.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/vpdq.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

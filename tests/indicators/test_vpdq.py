@@ -98,3 +98,43 @@ def test_a_reported_video_matches_a_vpdq_indicator(live, session_factory, tmp_pa
     assert [(m.indicator_id, m.signal, m.variant) for m in matches] == [
         (indicator.id, "vpdq", "vpdq")
     ]
+
+
+def test_the_frame_index_follows_the_change_feed(session_factory, tmp_path) -> None:
+    """Only indicators sharing a frame with the video are compared, so the frame index must
+    gain new indicators and lose retired ones without a rebuild."""
+    from eucentre.indicators import distribution, service
+    from eucentre.indicators.lookup import LookupIndex, Query
+    from eucentre.rules.indicator_status import Action
+
+    index = LookupIndex(tmp_path / "index", sync_interval=0)
+    first, second = frames(6, 8), frames(7, 8)
+
+    def matched(video: list[str]) -> list[int]:
+        with transaction(session_factory) as session:
+            found = distribution.lookup(
+                session,
+                index=index,
+                queries=[Query("vpdq", ",".join(video))],
+                max_distance=31,
+                organisation_id=None,
+            )
+        return [m.indicator.id for m in found[0]]
+
+    with transaction(session_factory) as session:
+        one = verified(session, ",".join(first), signal="vpdq").id
+    assert matched(first) == [one]
+    assert matched(second) == []
+    built = (index.pdq_dir.parent / "indicators-vpdq-frames" / "CURRENT").read_text()
+
+    with transaction(session_factory) as session:
+        two = verified(session, ",".join(second + second[:2]), signal="vpdq").id
+    assert matched(second) == [two]  # repeated frames are indexed once and still match
+
+    with transaction(session_factory) as session:
+        service.decide(
+            session, actor="user:9", indicator_id=one, action=Action.retire, reason="test"
+        )
+    assert matched(first) == []
+    assert (index.pdq_dir.parent / "indicators-vpdq-frames" / "CURRENT").read_text() == built
+    assert len(index.vpdq_frames.index) == len(second)

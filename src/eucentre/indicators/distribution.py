@@ -15,7 +15,7 @@ from eucentre.indicators import repository
 from eucentre.indicators.lookup import Hit, LookupIndex, Query
 from eucentre.kit.crypto import sha256_hex
 from eucentre.kit.time import as_utc
-from eucentre.media.video import vpdq_compare
+from eucentre.media.video import VPDQ_DISTANCE_THRESHOLD, vpdq_compare
 from eucentre.models import Indicator, IndicatorMatch
 
 # ThreatExchange names for our signals, for the ThreatExchange-style CSV.
@@ -66,7 +66,7 @@ def lookup(
             indicator_id = by_value.get(queries[position].value)
             if indicator_id is not None:
                 results[position] = [Hit(indicator_id, 0, "original")]
-    _match_videos(session, queries, results)
+    _match_videos(session, index, queries, results)
     indicators = repository.indicators_by_ids(
         session, (h.indicator_id for hits in results for h in hits)
     )
@@ -91,19 +91,23 @@ def lookup(
     return answer
 
 
-def _match_videos(session: Session, queries: Sequence[Query], results: list[list[Hit]]) -> None:
+def _match_videos(
+    session: Session, index: LookupIndex, queries: Sequence[Query], results: list[list[Hit]]
+) -> None:
     """vPDQ queries against verified vPDQ indicators by the vPDQ rule (enough of the frames of
-    each video within PDQ distance of the other's). A linear scan: video lists are small next to
-    image lists. The distance reported is the share of frames, in percent, left unmatched on the
-    weaker side (0: every frame matches)."""
+    each video within PDQ distance of the other's). The index of indicator frames narrows each
+    query to the indicators sharing at least one frame with it; only those are compared whole.
+    The distance reported is the share of frames, in percent, left unmatched on the weaker side
+    (0: every frame matches)."""
     positions = [i for i, q in enumerate(queries) if q.signal == "vpdq"]
     if not positions:
         return
-    stored = [(ind.id, ind.value.split(",")) for ind in repository.iter_verified(session, "vpdq")]
-    for position in positions:
-        frames = queries[position].value.split(",")
-        for indicator_id, indicator_frames in stored:
-            verdict = vpdq_compare(frames, indicator_frames)
+    videos = [queries[i].value.split(",") for i in positions]
+    candidates = index.vpdq_candidates(session, videos, VPDQ_DISTANCE_THRESHOLD)
+    stored = repository.indicators_by_ids(session, set().union(*candidates))
+    for position, frames, found in zip(positions, videos, candidates, strict=True):
+        for indicator_id in sorted(found):
+            verdict = vpdq_compare(frames, stored[indicator_id].value.split(","))
             if verdict.is_match:
                 unmatched = 1 - min(verdict.query_match, verdict.compared_match)
                 results[position].append(Hit(indicator_id, round(100 * unmatched), "vpdq"))

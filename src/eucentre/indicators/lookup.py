@@ -1,12 +1,13 @@
 """The providers' lookup, backed by the matching engine and kept current from the change feed.
 
-Each serving process holds a `LookupIndex` over one shared, memory-mapped index directory.
-Before answering, a process catches the index up with the database's change feed (at most every
-`sync_interval` seconds): under a file lock, whoever comes first applies the new changes and
-moves the cursor, the others just pick up the index's delta log. No change needs a rebuild.
+Each serving process holds a `LookupIndex` over shared, memory-mapped index directories: one of
+verified PDQ indicators, and one of the frames of verified vPDQ indicators. Before answering, a
+process catches the indexes up with the database's change feed (at most every `sync_interval`
+seconds): under a file lock, whoever comes first applies the new changes and moves the cursors,
+the others just pick up the indexes' delta logs. No change needs a rebuild.
 
-Disputes must act at once, even before any index catches up, so every PDQ hit is re-checked
-against the database's current status before it is returned.
+Disputes must act at once, even before any index catches up, so every hit is re-checked against
+the database's current status before it is returned.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from eucentre.models import IndicatorStatus
 
 CURSOR_FILE = "feed_cursor"
 SYNC_BATCH = 10_000
+ZERO_PDQ = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -45,18 +47,113 @@ class Hit:
     variant: str
 
 
+# How an indicator's value becomes index entries: (entry id, PDQ hex) pairs. The value of an
+# indicator never changes, so its entries can be recomputed to remove them.
+Entries = Callable[[int, str], list[tuple[str, str]]]
+
+
+def pdq_entries(indicator_id: int, value: str) -> list[tuple[str, str]]:
+    return [(str(indicator_id), value)]
+
+
+def vpdq_frame_entries(indicator_id: int, value: str) -> list[tuple[str, str]]:
+    """One entry per distinct frame, named `<indicator id>:<n>`."""
+    frames = dict.fromkeys(value.split(","))
+    return [(f"{indicator_id}:{n}", frame) for n, frame in enumerate(frames)]
+
+
+def indicator_of(entry_id: str) -> int:
+    return int(entry_id.split(":", 1)[0])
+
+
+class FeedIndex:
+    """One index directory holding one signal's verified indicators, with its feed cursor."""
+
+    def __init__(self, directory: Path, signal: str, entries: Entries) -> None:
+        self.directory = directory
+        self.signal = signal
+        self.entries = entries
+        self.index: HashIndex | None = None
+
+    def catch_up(self, session: Session) -> None:
+        """Apply the change feed since the cursor (the caller holds the lookup's locks)."""
+        if not (self.directory / "CURRENT").exists():
+            self._build(session)
+        if self.index is None:
+            self.index = HashIndex.open(self.directory)
+        self.index.refresh()
+        cursor = self._read_cursor()
+        while True:
+            changes = repository.changes_since(
+                session, signal=self.signal, cursor=cursor, limit=SYNC_BATCH
+            )
+            if not changes:
+                break
+            self._apply(changes)
+            cursor = changes[-1].seq
+            self._write_cursor(cursor)
+
+    def _build(self, session: Session) -> None:
+        # The head is read before the rows: changes after it are applied on top, and applying
+        # one that the build already reflects is harmless (see _apply).
+        head = repository.feed_head(session)
+        ids, hashes = [], []
+        for indicator in repository.iter_verified(session, self.signal):
+            for entry_id, value in self.entries(indicator.id, indicator.value):
+                ids.append(entry_id)
+                hashes.append(value)
+        HashIndex.build(self.directory, "pdq", ids, hashes, overwrite=True)
+        self._write_cursor(head)
+
+    def _apply(self, changes: Sequence) -> None:  # type: ignore[type-arg]
+        assert self.index is not None
+        index = self.index
+        # The net effect per indicator: the last change wins.
+        final: dict[int, tuple[str, str]] = {}
+        for change in changes:
+            final[change.indicator_id] = (change.op, change.value)
+        entries = {
+            indicator_id: self.entries(indicator_id, value)
+            for indicator_id, (_, value) in final.items()
+        }
+        to_remove = [e for listed in entries.values() for e, _ in listed if e in index]
+        if to_remove:
+            index.remove(to_remove)
+        adds = [
+            pair
+            for indicator_id, (op, _) in final.items()
+            if op == "add"
+            for pair in entries[indicator_id]
+        ]
+        if adds:
+            index.add([e for e, _ in adds], [v for _, v in adds])
+
+    def _read_cursor(self) -> int:
+        try:
+            return int((self.directory / CURSOR_FILE).read_text().strip() or 0)
+        except FileNotFoundError:
+            return 0
+
+    def _write_cursor(self, cursor: int) -> None:
+        target = self.directory / CURSOR_FILE
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(str(cursor))
+        os.replace(tmp, target)
+
+
 class LookupIndex:
     def __init__(self, root: Path, *, sync_interval: float = 0.5) -> None:
         self.root = root
         self.sync_interval = sync_interval
-        self._index: HashIndex | None = None
+        self.pdq = FeedIndex(root / "indicators-pdq", "pdq", pdq_entries)
+        self.vpdq_frames = FeedIndex(root / "indicators-vpdq-frames", "vpdq", vpdq_frame_entries)
         self._synced_at = 0.0
         self._warm = False
         self._mutex = threading.Lock()
 
     @property
     def pdq_dir(self) -> Path:
-        return self.root / "indicators-pdq"
+        return self.pdq.directory
 
     def sync(self, session: Session, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -70,10 +167,11 @@ class LookupIndex:
             if not force and time.monotonic() - self._synced_at < self.sync_interval:
                 return  # another thread caught up while this one waited
             self.root.mkdir(parents=True, exist_ok=True)
-            with open(self.root / "indicators-pdq.lock", "a") as lock:
+            with open(self.root / "indicators.lock", "a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 try:
-                    self._sync_locked(session)
+                    self.pdq.catch_up(session)
+                    self.vpdq_frames.catch_up(session)
                 finally:
                     fcntl.flock(lock, fcntl.LOCK_UN)
             self._synced_at = now
@@ -86,78 +184,48 @@ class LookupIndex:
             return
         with transaction(session_factory) as session:
             self.sync(session)
-        if not self._warm and self._index is not None:
-            self._index.search(["0" * 64], 0)
+        if not self._warm and self.pdq.index is not None:
+            self.pdq.index.search([ZERO_PDQ], 0)
             self._warm = True
-
-    def _sync_locked(self, session: Session) -> None:
-        if not (self.pdq_dir / "CURRENT").exists():
-            self._build(session)
-        if self._index is None:
-            self._index = HashIndex.open(self.pdq_dir)
-        self._index.refresh()
-        cursor = self._read_cursor()
-        while True:
-            changes = repository.changes_since(
-                session, signal="pdq", cursor=cursor, limit=SYNC_BATCH
-            )
-            if not changes:
-                break
-            self._apply(changes)
-            cursor = changes[-1].seq
-            self._write_cursor(cursor)
-
-    def _build(self, session: Session) -> None:
-        # The head is read before the rows: changes after it are applied on top, and applying
-        # one that the build already reflects is harmless (see _apply).
-        head = repository.feed_head(session)
-        ids, hashes = [], []
-        for indicator in repository.iter_verified(session, "pdq"):
-            ids.append(str(indicator.id))
-            hashes.append(indicator.value)
-        HashIndex.build(self.pdq_dir, "pdq", ids, hashes, overwrite=True)
-        self._write_cursor(head)
-
-    def _apply(self, changes: Sequence) -> None:  # type: ignore[type-arg]
-        assert self._index is not None
-        index = self._index
-        # The net effect per indicator: the last change wins.
-        final: dict[str, tuple[str, str]] = {}
-        for change in changes:
-            final[str(change.indicator_id)] = (change.op, change.value)
-        to_remove = [i for i, (op, _) in final.items() if i in index]
-        if to_remove:
-            index.remove(to_remove)
-        adds = [(i, value) for i, (op, value) in final.items() if op == "add"]
-        if adds:
-            index.add([i for i, _ in adds], [v for _, v in adds])
-
-    def _read_cursor(self) -> int:
-        try:
-            return int((self.pdq_dir / CURSOR_FILE).read_text().strip() or 0)
-        except FileNotFoundError:
-            return 0
-
-    def _write_cursor(self, cursor: int) -> None:
-        target = self.pdq_dir / CURSOR_FILE
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(str(cursor))
-        os.replace(tmp, target)
 
     def search_pdq(
         self, session: Session, queries: Sequence[Query], max_distance: int
     ) -> list[list[Hit]]:
         self.sync(session)
-        assert self._index is not None
+        index = self.pdq.index
+        assert index is not None
         if not queries:
             return []
         if any(q.variants for q in queries):
-            found = self._index.search_variants(
+            found = index.search_variants(
                 [{"original": q.value, **q.variants} for q in queries], max_distance
             )
         else:
-            found = self._index.search([q.value for q in queries], max_distance)
+            found = index.search([q.value for q in queries], max_distance)
         return self._only_verified(session, found)
+
+    def vpdq_candidates(
+        self, session: Session, videos: Sequence[Sequence[str]], max_distance: int
+    ) -> list[set[int]]:
+        """Per video (its frames' PDQ hashes), the verified vPDQ indicators with at least one
+        frame within `max_distance` of one of its frames. The vPDQ rule needs a share of
+        matching frames above zero, so no indicator outside this set can match."""
+        self.sync(session)
+        index = self.vpdq_frames.index
+        assert index is not None
+        frames = [frame for video in videos for frame in video]
+        found = index.search(frames, max_distance) if frames else []
+        candidates: list[set[int]] = []
+        start = 0
+        for video in videos:
+            hits = found[start : start + len(video)]
+            start += len(video)
+            candidates.append({indicator_of(m.id) for matches in hits for m in matches})
+        statuses = repository.statuses(session, set().union(*candidates))
+        return [
+            {i for i in found_ids if statuses.get(i) == IndicatorStatus.verified}
+            for found_ids in candidates
+        ]
 
     @staticmethod
     def _only_verified(session: Session, found: list[list[Match]]) -> list[list[Hit]]:
