@@ -1,7 +1,9 @@
 """The task queue on both storages: a task enqueued goes through the storage and runs."""
 
 import os
+import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from huey import MemoryHuey, RedisHuey, SqliteHuey
@@ -9,6 +11,10 @@ from sqlalchemy import text
 
 from eucentre.audit import service as audit
 from eucentre.db import transaction
+from eucentre.indicators import service as indicators
+from eucentre.indicators.service import NewCandidate
+from eucentre.kit.time import utcnow
+from eucentre.rules.indicator_status import Action
 from eucentre.worker import TaskQueue, make_huey
 
 REDIS_URL = os.environ.get("EUCENTRE_TEST_REDIS_URL")
@@ -88,7 +94,41 @@ def test_the_periodic_check_is_scheduled(settings, session_factory, tmp_path) ->
     huey = SqliteHuey("eucentre-test", filename=str(tmp_path / "tasks.db"))
     TaskQueue(settings, session_factory=session_factory, huey=huey)
     periodic = [task.name for task in huey._registry.periodic_tasks]
-    assert {"verify_audit_chain", "flag_overbroad_indicators", "sweep"} <= set(periodic)
+    assert {
+        "verify_audit_chain",
+        "flag_overbroad_indicators",
+        "sweep",
+        "enforce_retention",
+        "sweep_orphan_blobs",
+    } <= set(periodic)
+
+
+def test_the_retention_tasks_run_through_the_queue(settings, session_factory) -> None:
+    """Both retention tasks as the scheduler calls them (Huey keeps no result for periodic
+    tasks, so the test watches their effects): a retired indicator's media, received long ago,
+    goes hourly; a blob nobody refers to, written long ago, goes at night."""
+    queue = TaskQueue(settings, session_factory=session_factory)
+    blobs = queue.assessment.blobs
+    source, orphan = blobs.put(b"an indicator's media"), blobs.put(b"a rolled-back upload")
+    with transaction(session_factory) as session:
+        indicator, _ = indicators.create(
+            session,
+            actor="test",
+            source_kind="analyst",
+            source_name="test",
+            candidate=NewCandidate("md5", "1" * 32, blob_id=source),
+        )
+        indicators.decide(
+            session, actor="test", indicator_id=indicator.id, action=Action.retire, reason="x"
+        )
+        indicator.created_at = utcnow() - settings.retention - timedelta(days=1)
+    long_ago = time.time() - 3 * 24 * 3600
+    os.utime(settings.blob_dir / orphan[:2] / orphan, (long_ago, long_ago))
+
+    queue.enforce_retention()
+    assert not blobs.exists(source) and blobs.exists(orphan)
+    queue.sweep_orphan_blobs()
+    assert not blobs.exists(orphan)
 
 
 def test_the_embedded_consumer_runs_tasks(settings, session_factory, database, tmp_path) -> None:

@@ -74,6 +74,9 @@ class TaskQueue:
         self.enforce_retention = periodic(crontab(minute="41"), name="enforce_retention")(
             self._enforce_retention
         )
+        self.sweep_orphan_blobs = periodic(
+            crontab(minute="53", hour="3"), name="sweep_orphan_blobs"
+        )(self._sweep_orphan_blobs)
 
     @cached_property
     def assessment(self) -> AssessmentContext:
@@ -137,15 +140,19 @@ class TaskQueue:
         return {"reassessed": len(stuck), "delivered": delivered}
 
     def _enforce_retention(self) -> dict[str, int]:
-        """Hourly: delete received files whose retention has ended, then orphaned blobs."""
-        blobs = self.assessment.blobs
+        """Hourly: delete received files and packages whose retention has ended."""
         run = retention.enforce(
-            self.session_factory, blobs=blobs, retention=self.settings.retention
+            self.session_factory, blobs=self.assessment.blobs, retention=self.settings.retention
         )
-        orphans = retention.sweep_orphans(
-            self.session_factory, blobs=blobs, older_than=self.settings.orphan_grace
+        return run.as_dict()
+
+    def _sweep_orphan_blobs(self) -> int:
+        """Daily (it lists the whole blob store): delete blobs no record refers to."""
+        return retention.sweep_orphans(
+            self.session_factory,
+            blobs=self.assessment.blobs,
+            older_than=self.settings.orphan_grace,
         )
-        return {**run.as_dict(), "orphan_blobs_deleted": orphans}
 
     def start_consumer(self) -> None:
         """Worker threads and the periodic scheduler, in this process, without signal handlers
