@@ -242,7 +242,7 @@ def test_orphaned_blobs_are_swept_once_old_enough(settings, session_factory) -> 
         )
         == 1
     )
-    assert blobs.exists(orphan)
+    assert blobs.exists(orphan) and stale_tmp.exists()  # a dry run changes nothing
     swept = retention.sweep_orphans(session_factory, blobs=blobs, older_than=timedelta(days=1))
     assert swept == 1
     assert not blobs.exists(orphan) and not stale_tmp.exists()

@@ -23,6 +23,7 @@ class BlobStore(Protocol):
     def delete(self, blob_id: str) -> None: ...
     def exists(self, blob_id: str) -> bool: ...
     def stored_before(self, moment: datetime) -> Iterator[str]: ...
+    def clear_temporaries(self, moment: datetime) -> int: ...
 
 
 class FilesystemBlobStore:
@@ -69,8 +70,19 @@ class FilesystemBlobStore:
         return self._path(blob_id).exists()
 
     def stored_before(self, moment: datetime) -> Iterator[str]:
-        """Ids of the blobs written before `moment`. Temporary files a crash left behind
-        mid-write are removed on the way."""
+        """Ids of the blobs written before `moment`."""
+        for path in self._files_before(moment):
+            if path.name.isalnum():
+                yield path.name
+
+    def clear_temporaries(self, moment: datetime) -> int:
+        """Remove what writes interrupted by a crash left behind before `moment`."""
+        stale = [p for p in self._files_before(moment) if p.name.startswith(".tmp-")]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
+    def _files_before(self, moment: datetime) -> Iterator[Path]:
         cutoff = moment.timestamp()
         if not self._root.is_dir():
             return
@@ -82,9 +94,5 @@ class FilesystemBlobStore:
                     written = path.stat().st_mtime
                 except FileNotFoundError:
                     continue  # deleted meanwhile
-                if written >= cutoff:
-                    continue
-                if path.name.startswith(".tmp-"):
-                    path.unlink(missing_ok=True)
-                elif path.name.isalnum():
-                    yield path.name
+                if written < cutoff:
+                    yield path

@@ -262,7 +262,8 @@ def sweep_orphans(
     """Delete blobs that no record refers to: left by an upload whose transaction rolled back,
     or by a crash between a commit and the deletion it decided. Young blobs are spared, since
     their transaction may still be running."""
-    stored = list(blobs.stored_before((now or utcnow()) - older_than))
+    cutoff = (now or utcnow()) - older_than
+    stored = list(blobs.stored_before(cutoff))
     orphans: list[str] = []
     for start in range(0, len(stored), BATCH):
         chunk = stored[start : start + BATCH]
@@ -273,7 +274,10 @@ def sweep_orphans(
                 for blob_id in session.scalars(select(column).where(column.in_(chunk)))
             }
         orphans.extend(blob_id for blob_id in chunk if blob_id not in referenced)
-    if orphans and not dry_run:
+    if dry_run:
+        return len(orphans)
+    blobs.clear_temporaries(cutoff)
+    if orphans:
         with transaction(session_factory) as session:
             audit.record(
                 session,
