@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export EUCENTRE_DATA_DIR ?= $(CURDIR)/var
 export EUCENTRE_PORT ?= 8000
 
-.PHONY: install run test bench lint format clean
+.PHONY: install run test bench lint format messages clean
 
 install: $(STAMP)
 
@@ -29,6 +29,12 @@ bench: install
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/vpdq.py
+
+# Extract the pages' English strings and bring every catalogue up to date (then translate the
+# new entries in src/eucentre/locale/*/LC_MESSAGES/eucentre.po).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o src/eucentre/locale/eucentre.pot src/eucentre
+	for lang in de fr; do $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -D eucentre -l $$lang -i src/eucentre/locale/eucentre.pot -d src/eucentre/locale; done
 
 lint: install
 	$(BIN)/ruff check src tests bench

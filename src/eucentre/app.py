@@ -38,7 +38,7 @@ from eucentre.reports.pages import router as reports_pages
 from eucentre.web import errors as web_errors
 from eucentre.web.api_docs import router as api_docs
 from eucentre.web.pages import router as web_pages
-from eucentre.web.templating import PACKAGE_ROOT, build_environment
+from eucentre.web.templating import PACKAGE_ROOT, Templates
 from eucentre.worker import TaskQueue
 
 log = logging.getLogger("eucentre.http")
@@ -105,7 +105,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    app.state.templates = build_environment()
+    app.state.templates = Templates()
     app.state.metrics = HttpMetrics()
     app.state.tasks = queue
     app.state.blobs = blob_store(settings)

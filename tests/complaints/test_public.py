@@ -58,7 +58,7 @@ def test_a_complaint_is_received_and_followed_with_its_secret(live, provider) ->
         ({"reason": "!!!!!!!!!!!!!!!!!!"}, "contains no words"),
         ({"provider_reference": ""}, "please fill this in"),
         ({"decision_date": "yesterday"}, "not a valid date"),
-        ({"provider_id": "999999"}, "choose the service from the list"),
+        ({"provider_id": "999999"}, "Choose the service from the list"),
         ({"decision_date": (date.today() - timedelta(days=300)).isoformat()}, "six months"),
         ({"website": "http://spam.example"}, "could not be accepted"),
     ],

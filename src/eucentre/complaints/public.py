@@ -5,6 +5,7 @@ a browser history), and pages showing it are not cached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -19,29 +20,49 @@ from eucentre.auth.principals import Principal
 from eucentre.complaints import policy, repository, service
 from eucentre.complaints.schemas import MAX_FORM_BYTES, PublicComplaintIn
 from eucentre.db import get_session
+from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
 FIELDS = {
-    "provider_id": "The online service",
-    "provider_reference": "The reference of the service's decision",
-    "decision_date": "The date of the decision",
-    "content_description": "What was removed",
-    "reason": "Why you think it was a mistake",
-    "contact": "How we can contact you",
+    "provider_id": N_("The online service"),
+    "provider_reference": N_("The reference of the service's decision"),
+    "decision_date": N_("The date of the decision"),
+    "content_description": N_("What was removed"),
+    "reason": N_("Why you think it was a mistake"),
+    "contact": N_("How we can contact you"),
 }
 # A field people do not see (hidden); automated junk fills it in.
 TRAP = "website"
 NO_STORE = {"Cache-Control": "no-store"}
 STATUS_WORDS = {
-    policy.Status.open: "We have received your complaint. A person will look at it.",
-    policy.Status.pending_uphold: "A person has looked at your complaint. A second person is "
-    "checking the decision.",
-    policy.Status.upheld: "Your complaint was upheld: we agree the removal was a mistake. We "
-    "have asked the service to put your content back.",
-    policy.Status.rejected: "Your complaint was not upheld.",
+    policy.Status.open: N_("We have received your complaint. A person will look at it."),
+    policy.Status.pending_uphold: N_(
+        "A person has looked at your complaint. A second person is checking the decision."
+    ),
+    policy.Status.upheld: N_(
+        "Your complaint was upheld: we agree the removal was a mistake. We have asked the "
+        "service to put your content back."
+    ),
+    policy.Status.rejected: N_("Your complaint was not upheld."),
 }
+# Refusals people see on these pages, by error code, in words for the public. Any other refusal
+# shows its English detail.
+REFUSALS = {
+    "decision_in_future": N_("The date of the decision cannot be in the future."),
+    "complaint_too_late": N_(
+        "Complaints must be made within six months of the decision. This decision is older."
+    ),
+    "complaint_rate_limited": N_(
+        "There were too many attempts from your connection. Please try again in an hour."
+    ),
+    "unknown_service": N_("Choose the service from the list."),
+    "junk": N_("The form could not be accepted. Please fill it in again."),
+    "form_too_large": N_("What you wrote is too long. Please shorten it."),
+}
+THE_FORM = N_("The form")
+NOT_FOUND = N_("We found no complaint with this number and secret. Check both and try again.")
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -64,26 +85,38 @@ async def read_form(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def _problems(error: ValidationError) -> list[dict[str, str]]:
+def _problems(error: ValidationError, _: Callable[[str], str]) -> list[dict[str, str]]:
     found = []
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else ""
-        label = FIELDS.get(field, "The form")
+        label = _(FIELDS.get(field, THE_FORM))
         kind, ctx = item["type"], item.get("ctx", {})
         if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
-            text = f"{label}: please fill this in."
+            problem = _("please fill this in.")
         elif kind == "string_too_short":
-            text = f"{label}: please write at least {ctx.get('min_length')} characters."
+            problem = _("please write at least %(count)s characters.") % {
+                "count": ctx.get("min_length")
+            }
         elif kind == "string_too_long":
-            text = f"{label}: please write at most {ctx.get('max_length')} characters."
-        elif kind.startswith(("date", "int")):
-            text = f"{label}: this is not a valid {'date' if 'date' in kind else 'choice'}."
+            problem = _("please write at most %(count)s characters.") % {
+                "count": ctx.get("max_length")
+            }
+        elif kind.startswith("date"):
+            problem = _("this is not a valid date.")
+        elif kind.startswith("int"):
+            problem = _("this is not a valid choice.")
         elif kind == "value_error":
-            text = f"{label}: {ctx.get('error', 'this is not valid')}."
+            # Our validators' messages (schemas.py) are marked for translation.
+            problem = _(str(ctx.get("error", "this is not valid"))).rstrip(".") + "."
         else:
-            text = f"{label}: this is not valid."
-        found.append({"field": field, "message": text})
+            problem = _("this is not valid.")
+        found.append({"field": field, "message": f"{label}: {problem}"})
     return found
+
+
+def _refusal(refused: errors.AppError, _: Callable[[str], str]) -> str:
+    public = REFUSALS.get(refused.code)
+    return _(public) if public else str(refused.detail)
 
 
 def _form_page(
@@ -149,7 +182,7 @@ async def submit(
                 request,
                 session,
                 values=values,
-                problems=_problems(invalid),
+                problems=_problems(invalid, gettext_for(request)),
                 status_code=422,
             )
         complaint, secret = await run_in_threadpool(
@@ -166,7 +199,7 @@ async def submit(
             request,
             session,
             values=values,
-            problems=[{"field": "", "message": str(refused.detail)}],
+            problems=[{"field": "", "message": _refusal(refused, gettext_for(request))}],
             status_code=refused.status,
         )
         if isinstance(refused, errors.TooManyRequests):
@@ -211,7 +244,7 @@ async def status(
         response = render(
             request,
             "complaint_status_form.html",
-            {"error": str(refused.detail)},
+            {"error": _refusal(refused, gettext_for(request))},
             status_code=refused.status,
         )
         if isinstance(refused, errors.TooManyRequests):
@@ -222,8 +255,7 @@ async def status(
             request,
             "complaint_status_form.html",
             {
-                "error": "We found no complaint with this number and secret. Check both and try "
-                "again.",
+                "error": gettext_for(request)(NOT_FOUND),
                 "number": number,
             },
             status_code=404,
@@ -233,7 +265,7 @@ async def status(
         "complaint_status.html",
         {
             "complaint": complaint,
-            "status_words": STATUS_WORDS[policy.Status(complaint.status)],
+            "status_words": gettext_for(request)(STATUS_WORDS[policy.Status(complaint.status)]),
             "decided": policy.Status(complaint.status) in policy.DECIDED,
         },
     )

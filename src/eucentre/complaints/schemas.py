@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from eucentre.web.i18n import N_
+
 MAX_FORM_BYTES = 16 * 1024
 
 
@@ -18,16 +20,16 @@ def _no_junk(value: str) -> str:
     if any(
         unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t" for ch in value
     ):
-        raise ValueError("contains characters that are not text")
+        raise ValueError(N_("contains characters that are not text"))
     if value and not re.search(r"\w", value):
-        raise ValueError("contains no words")
+        raise ValueError(N_("contains no words"))
     return value
 
 
 def _one_line(value: str) -> str:
     value = _no_junk(value)
     if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
+        raise ValueError(N_("must be a single line"))
     return value
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.models import Role
+from eucentre.web.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ STAFF_NAVIGATION = (
 AUTHORITY_NAVIGATION = (NavItem("Referrals", "/authority/referrals", frozenset()),)
 
 PUBLIC_NAVIGATION = (
-    NavItem("Home", "/", frozenset()),
-    NavItem("Staff sign-in", "/sign-in", frozenset()),
+    NavItem(N_("Home"), "/", frozenset()),
+    NavItem(N_("Staff sign-in"), "/sign-in", frozenset()),
 )
 
 

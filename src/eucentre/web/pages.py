@@ -16,6 +16,7 @@ from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
 from eucentre.models.staff import AUTHORITY_OFFICER
+from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,20 +32,24 @@ class PublicService:
 # Services appear here as they are built; an entry without a link says "coming soon".
 PUBLIC_SERVICES = (
     PublicService(
-        "Complain about a removal",
-        "If an online service removed your content because of the Centre's indicators and you "
-        "think it was a mistake, tell us. A person will look at it.",
+        N_("Complain about a removal"),
+        N_(
+            "If an online service removed your content because of the Centre's indicators and "
+            "you think it was a mistake, tell us. A person will look at it."
+        ),
         "/complaints",
     ),
     PublicService(
-        "Help for victims",
-        "Get help to have images of you taken down, without uploading them: your device "
-        "computes fingerprints and only those are sent.",
+        N_("Help for victims"),
+        N_(
+            "Get help to have images of you taken down, without uploading them: your device "
+            "computes fingerprints and only those are sent."
+        ),
         None,
     ),
     PublicService(
-        "Transparency",
-        "What the Centre did: reports received and forwarded, complaints, removals.",
+        N_("Transparency"),
+        N_("What the Centre did: reports received and forwarded, complaints, removals."),
         None,
     ),
 )
@@ -144,23 +149,27 @@ def staff_home(
     return render(request, "staff_home.html")
 
 
+REQUEST_NOT_ACCEPTED = N_("Request not accepted")
+
+
 def error_page(request: Request, error: errors.AppError, request_id: str) -> HTMLResponse:
     titles = {
-        401: "Please sign in",
-        403: "You cannot do this",
-        404: "Page not found",
-        413: "Too large",
-        422: "Something in the request is not right",
-        429: "Too many attempts",
+        401: N_("Please sign in"),
+        403: N_("You cannot do this"),
+        404: N_("Page not found"),
+        413: N_("Too large"),
+        422: N_("Something in the request is not right"),
+        429: N_("Too many attempts"),
     }
+    _ = gettext_for(request)
     return render(
         request,
         "error.html",
         {
-            "title": titles.get(error.status, "Request not accepted"),
+            "title": _(titles.get(error.status, REQUEST_NOT_ACCEPTED)),
             "detail": error.detail
             if isinstance(error.detail, str)
-            else "The request was not valid.",
+            else _("The request was not valid."),
             "code": error.code,
             "request_id": request_id,
         },

@@ -1,8 +1,7 @@
-"""One Jinja environment for every domain's templates, with gettext for translations."""
+"""Jinja environments for every domain's templates, one per language, with gettext."""
 
 from __future__ import annotations
 
-import gettext
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +11,14 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 
 from eucentre.auth import csrf
 from eucentre.auth.principals import ANONYMOUS, Principal
+from eucentre.web import i18n
 from eucentre.web.navigation import navigation_for
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-LOCALE_DIR = PACKAGE_ROOT / "locale"
+ONE_YEAR = 365 * 24 * 3600
 
 
-def build_environment() -> Environment:
+def build_environment(language: str = i18n.DEFAULT_LANGUAGE) -> Environment:
     # Each domain keeps its templates beside its code; the shell's come first.
     folders = [PACKAGE_ROOT / "web" / "templates"] + sorted(
         path for path in PACKAGE_ROOT.glob("*/templates") if path.parent.name != "web"
@@ -30,11 +30,19 @@ def build_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    translations = gettext.translation(
-        "eucentre", localedir=LOCALE_DIR, languages=["en"], fallback=True
-    )
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+class Templates:
+    """One environment per language, built at start. Jinja's gettext is installed per
+    environment, so a page is rendered wholly in one language whatever other requests do."""
+
+    def __init__(self) -> None:
+        self._environments = {language: build_environment(language) for language in i18n.LANGUAGES}
+
+    def get(self, language: str) -> Environment:
+        return self._environments.get(language) or self._environments[i18n.DEFAULT_LANGUAGE]
 
 
 def render(
@@ -44,7 +52,8 @@ def render(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
-    env: Environment = request.app.state.templates
+    language = i18n.negotiate(request)
+    env = request.app.state.templates.get(language)
     principal: Principal = getattr(request.state, "principal", None) or ANONYMOUS
     nonce = getattr(request.state, "csrf_nonce", None)
     html = env.get_template(template).render(
@@ -54,6 +63,16 @@ def render(
         csrf_field=csrf.FORM_FIELD,
         csrf_token=csrf.token_for(request.app.state.settings.secret, nonce) if nonce else "",
         current_path=request.url.path,
+        language=language,
+        languages=i18n.LANGUAGES,
         **(context or {}),
     )
-    return HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code)
+    if i18n.requested_language(request):
+        # Remember an explicit choice; it holds no personal data.
+        response.set_cookie(
+            i18n.COOKIE, language, max_age=ONE_YEAR, samesite="lax", path="/", httponly=True
+        )
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response

@@ -1,0 +1,90 @@
+"""Languages of the pages: which one a request gets, and the translations for it.
+
+Catalogues are the `.po` files under `src/eucentre/locale/<language>/LC_MESSAGES/`, read with
+Babel when first needed (no compiled `.mo` files to keep in step). `make messages` extracts the
+English strings from templates and code and updates every catalogue. A string not translated yet
+shows in English.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from starlette.requests import Request
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "eucentre"
+DEFAULT_LANGUAGE = "en"
+# Each language named in itself, for the switcher.
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français"}
+COOKIE = "eucentre_lang"
+QUERY = "lang"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark a string for extraction; templates translate it when they show it."""
+    return message
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(language: str) -> gettext.NullTranslations:
+    path = catalogue_path(language)
+    if language == DEFAULT_LANGUAGE or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def gettext_for(request: Request) -> Callable[[str], str]:
+    """Translate in code, for messages built there. Templates never get text a user wrote or
+    that was formatted first, since Jinja's `_()` %-formats what it returns."""
+    return translations(negotiate(request)).gettext
+
+
+def requested_language(request: Request) -> str | None:
+    """A language chosen explicitly with `?lang=`, to be remembered in a cookie."""
+    chosen = request.query_params.get(QUERY, "").lower()
+    return chosen if chosen in LANGUAGES else None
+
+
+def negotiate(request: Request) -> str:
+    """`?lang=`, then the remembered choice, then the browser's preferences, then English."""
+    chosen = requested_language(request)
+    if chosen:
+        return chosen
+    remembered = request.cookies.get(COOKIE, "")
+    if remembered in LANGUAGES:
+        return remembered
+    return best_match(request.headers.get("accept-language", ""))
+
+
+def best_match(header: str) -> str:
+    """The supported language the Accept-Language header prefers most (`de-AT` counts as
+    `de`); malformed parts are ignored."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        language = tag.strip().split("-")[0].lower()
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if language in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, language))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
