@@ -56,6 +56,18 @@ class Settings(BaseSettings):
     orphan_blob_grace_hours: int = Field(
         default=24, ge=1, description="Unreferenced blobs younger than this are left alone."
     )
+    complaint_decision_target_days: int = Field(
+        default=14, ge=1, le=183, description="The Centre's target for deciding a complaint."
+    )
+    complaint_submissions_per_hour: int = Field(
+        default=5, ge=1, description="Public complaints accepted per address and hour."
+    )
+    complaint_failed_lookups_per_hour: int = Field(
+        default=10, ge=1, description="Wrong number or secret on the status page, per address."
+    )
+    complaint_failed_lookups_per_number_per_hour: int = Field(
+        default=5, ge=1, description="Wrong secrets tried for one complaint number, from anywhere."
+    )
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )

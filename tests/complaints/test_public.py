@@ -4,11 +4,14 @@ person's complaint."""
 
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
+from eucentre.app import create_app
 from eucentre.db import transaction
 from eucentre.models import Complaint, OrganisationKind
+from tests.conftest import serve_in_thread
 from tests.factories import make_organisation
 
 
@@ -127,3 +130,25 @@ def test_the_secret_never_appears_in_a_url(live, provider) -> None:
     with live.client() as client:
         form = client.get("/complaints/status")
     assert 'method="post" action="/complaints/status"' in form.text
+
+
+def test_the_decision_target_and_the_limits_follow_the_settings(
+    settings, database, provider, session_factory
+) -> None:
+    tuned = settings.model_copy(
+        update={"complaint_decision_target_days": 7, "complaint_submissions_per_hour": 2}
+    )
+    server, thread, url = serve_in_thread(create_app(tuned, engine=database.engine))
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            assert "within 7 days" in client.get("/complaints").text
+            codes = [
+                client.post("/complaints", data=fields(provider.id)).status_code for _ in range(3)
+            ]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert codes == [201, 201, 429]
+    with transaction(session_factory) as session:
+        complaint = session.scalars(select(Complaint)).first()
+        assert complaint.deadline_at - complaint.received_at == timedelta(days=7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from eucentre.auth.access import allow
@@ -65,13 +65,19 @@ def _out(session: Session, complaint: Complaint, organisation_id: int) -> Compla
 @router.post("/api/v1/complaints", status_code=201, response_model=ComplaintOut)
 def forward(
     body: ProviderComplaintIn,
+    request: Request,
     response: Response,
     session: Session = Depends(get_session),
     principal: Principal = Depends(PROVIDER),
 ) -> ComplaintOut:
     """Forward a complaint your user made about your decision (DSA Art. 20) when it rests on
     the Centre's indicators. A replay with the same `complaint_reference` returns the first."""
-    complaint, created = service.submit_from_provider(session, provider=principal, data=body)
+    complaint, created = service.submit_from_provider(
+        session,
+        provider=principal,
+        data=body,
+        limits=service.limits_from(request.app.state.settings),
+    )
     if not created:
         response.status_code = 200
     assert principal.organisation_id is not None

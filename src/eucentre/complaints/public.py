@@ -135,7 +135,7 @@ def _form_page(
             "values": values or {},
             "problems": problems or [],
             "window_days": policy.COMPLAINT_WINDOW.days,
-            "target_days": policy.DECISION_TARGET.days,
+            "target_days": _limits(request).decision_target.days,
         },
         status_code=status_code,
     )
@@ -148,6 +148,10 @@ def form(
     _: Principal = Depends(allow(public=True)),
 ) -> HTMLResponse:
     return _form_page(request, session)
+
+
+def _limits(request: Request) -> service.Limits:
+    return service.limits_from(request.app.state.settings)
 
 
 def _client(request: Request) -> str:
@@ -191,6 +195,7 @@ async def submit(
             data=data,
             client_address=_client(request),
             secret=request.app.state.settings.secret,
+            limits=_limits(request),
         )
     except errors.AppError as refused:
         request.state.failed = True
@@ -208,7 +213,11 @@ async def submit(
     response = render(
         request,
         "complaint_received.html",
-        {"complaint": complaint, "secret": secret, "target_days": policy.DECISION_TARGET.days},
+        {
+            "complaint": complaint,
+            "secret": secret,
+            "target_days": _limits(request).decision_target.days,
+        },
         status_code=201,
     )
     response.headers.update(NO_STORE)
@@ -238,6 +247,7 @@ async def status(
             complainant_secret=values.get("secret", "")[:80],
             client_address=_client(request),
             secret=request.app.state.settings.secret,
+            limits=_limits(request),
         )
     except errors.AppError as refused:
         request.state.failed = True

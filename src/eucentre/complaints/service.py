@@ -15,6 +15,7 @@ from eucentre.auth.principals import Principal
 from eucentre.complaints import outbox, policy, repository
 from eucentre.complaints.policy import Status
 from eucentre.complaints.schemas import ProviderComplaintIn, PublicComplaintIn
+from eucentre.config import Settings
 from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import (
@@ -42,6 +43,16 @@ class Limits:
     failed_lookups_per_number: int = 5
     window: timedelta = timedelta(hours=1)
     decision_target: timedelta = policy.DECISION_TARGET
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(
+        submissions_per_address=settings.complaint_submissions_per_hour,
+        failed_lookups_per_address=settings.complaint_failed_lookups_per_hour,
+        failed_lookups_per_number=settings.complaint_failed_lookups_per_number_per_hour,
+        window=timedelta(hours=1),
+        decision_target=timedelta(days=settings.complaint_decision_target_days),
+    )
 
 
 def _random(groups: int, size: int = 5) -> str:
