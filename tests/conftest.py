@@ -165,3 +165,63 @@ def live(settings: Settings, database: Database) -> Iterator[LiveServer]:
     yield LiveServer(url=url, app=app, settings=settings)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@dataclass
+class S3Service:
+    """An S3-compatible service on a real port (moto's server), for the S3 blob store."""
+
+    endpoint: str
+
+    def client(self):  # type: ignore[no-untyped-def]
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=S3_CREDENTIALS["AWS_DEFAULT_REGION"],
+        )
+
+    def new_bucket(self) -> str:
+        name = f"eucentre-{uuid.uuid4().hex[:12]}"
+        self.client().create_bucket(
+            Bucket=name,
+            CreateBucketConfiguration={"LocationConstraint": S3_CREDENTIALS["AWS_DEFAULT_REGION"]},
+        )
+        return name
+
+
+S3_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "eucentre-test",
+    "AWS_SECRET_ACCESS_KEY": "eucentre-test-secret",
+    "AWS_DEFAULT_REGION": "eu-central-1",
+}
+
+
+@pytest.fixture(scope="session")
+def s3_service() -> Iterator[S3Service]:
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield S3Service(f"http://{host}:{port}")
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(
+    settings: Settings, s3_service: S3Service, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The test's settings with blobs in a fresh bucket (credentials as AWS variables)."""
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = s3_service.new_bucket()
+    return settings.model_copy(
+        update={"blob_url": f"s3://{bucket}/blobs", "s3_endpoint_url": s3_service.endpoint}
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from eucentre.kit.s3url import parse_s3_url
 from eucentre.rules.retention import DEFAULT_RETENTION_DAYS
 
 # Known only so that production can refuse it: a development secret everyone can read.
@@ -48,6 +49,14 @@ class Settings(BaseSettings):
     ip_ranges_path: Path | None = Field(
         default=None, description="CSV network,country; default: the synthetic demo table."
     )
+    blob_url: str | None = Field(
+        default=None,
+        description="s3://BUCKET[/PREFIX] to keep blobs in an S3-compatible bucket; default: "
+        "files under the data dir.",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="The S3-compatible service (MinIO, Ceph...); default: AWS."
+    )
     retention_days: int = Field(
         default=DEFAULT_RETENTION_DAYS,
         ge=1,
@@ -71,6 +80,12 @@ class Settings(BaseSettings):
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )
+
+    @model_validator(mode="after")
+    def _check_blob_url(self) -> Settings:
+        if self.blob_url is not None:
+            parse_s3_url(self.blob_url)  # raises a clear error at start, not at first upload
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

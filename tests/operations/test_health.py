@@ -10,7 +10,10 @@ def test_healthz_and_readyz(live) -> None:
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok"}}
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "migrations": "ok", "blobs": "ok"},
+    }
 
 
 def test_readyz_is_503_when_migrations_are_behind(settings, database) -> None:
@@ -28,6 +31,23 @@ def test_readyz_is_503_when_migrations_are_behind(settings, database) -> None:
         thread.join(timeout=10)
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"].startswith("at old")
+
+
+def test_readyz_is_503_when_the_blob_bucket_does_not_answer(s3_settings, database) -> None:
+    from eucentre.app import create_app
+
+    missing = s3_settings.model_copy(update={"blob_url": "s3://no-such-bucket-anywhere"})
+    server, thread, url = serve_in_thread(create_app(missing, engine=database.engine))
+    try:
+        import httpx
+
+        response = httpx.get(f"{url}/readyz", timeout=30)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "ok"
+    assert response.json()["checks"]["blobs"].startswith("unreachable")
 
 
 def test_metrics_count_requests_by_route_template(live) -> None:

@@ -40,6 +40,11 @@ YEAR = timedelta(days=365)
 
 @pytest.fixture
 def world(session_factory):
+    return make_world(session_factory)
+
+
+def make_world(session_factory) -> dict[str, str]:
+    """A provider (IE), the German authority, Europol, and a verified indicator of png(1)."""
     with transaction(session_factory) as session:
         provider = make_organisation(session, kind=OrganisationKind.provider, country="IE")
         de = make_organisation(session, kind=OrganisationKind.authority, country="DE")

@@ -24,6 +24,7 @@ class BlobStore(Protocol):
     def exists(self, blob_id: str) -> bool: ...
     def stored_before(self, moment: datetime) -> Iterator[str]: ...
     def clear_temporaries(self, moment: datetime) -> int: ...
+    def check(self) -> None: ...
 
 
 class FilesystemBlobStore:
@@ -81,6 +82,12 @@ class FilesystemBlobStore:
         for path in stale:
             path.unlink(missing_ok=True)
         return len(stale)
+
+    def check(self) -> None:
+        """Raise unless blobs can be written here."""
+        self._root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self._root, os.W_OK):
+            raise PermissionError(f"cannot write to {self._root}")
 
     def _files_before(self, moment: datetime) -> Iterator[Path]:
         cutoff = moment.timestamp()

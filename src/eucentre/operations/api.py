@@ -22,9 +22,12 @@ def healthz(_: Principal = Depends(allow(public=True))) -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "Not ready"}})
 def readyz(
-    session: Session = Depends(get_session), _: Principal = Depends(allow(public=True))
+    request: Request,
+    session: Session = Depends(get_session),
+    _: Principal = Depends(allow(public=True)),
 ) -> JSONResponse:
-    """The database answers and its schema is at the code's migration head."""
+    """The database answers, its schema is at the code's migration head, and the blob store
+    can be written to."""
     checks: dict[str, str] = {}
     try:
         # The request's own connection: on SQLite a second one would queue behind its lock.
@@ -36,7 +39,12 @@ def readyz(
         checks["migrations"] = "ok" if current == head else f"at {current}, code expects {head}"
     except Exception as failure:  # noqa: BLE001 - readiness reports any failure, never raises
         checks["database"] = f"unreachable: {type(failure).__name__}"
-    ready = all(value == "ok" for value in checks.values()) and len(checks) == 2
+    try:
+        request.app.state.blobs.check()
+        checks["blobs"] = "ok"
+    except Exception as failure:  # noqa: BLE001 - as above
+        checks["blobs"] = f"unreachable: {type(failure).__name__}"
+    ready = all(value == "ok" for value in checks.values()) and len(checks) == 3
     return JSONResponse(
         {"status": "ready" if ready else "not_ready", "checks": checks},
         status_code=200 if ready else 503,
