@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
 from eucentre.audit.service import AuditEvent
-from eucentre.auth import csrf
+from eucentre.auth import csrf, scopes
 from eucentre.auth import service as auth_service
 from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
 from eucentre.db import transaction
@@ -44,7 +44,7 @@ class Access:
         if principal.kind is PrincipalKind.staff:
             return principal.role in self.roles
         if principal.kind in self.organisations:
-            return self.scope is None or self.scope in principal.scopes
+            return self.scope is None or scopes.grants(principal.scopes, self.scope)
         return False
 
 

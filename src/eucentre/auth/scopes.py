@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from eucentre.models import OrganisationKind
 
 PROVIDER_SCOPES = frozenset(
@@ -10,11 +12,14 @@ PROVIDER_SCOPES = frozenset(
         "reports:read",
         "lookup",
         "indicators:read",
+        "complaints:read",
         "complaints:write",
         "notices:read",
     }
 )
 AUTHORITY_SCOPES = frozenset({"referrals:read", "referrals:write"})
+# A scope that includes another: keys issued before the narrower scope existed keep working.
+IMPLIED = {"complaints:write": frozenset({"complaints:read"})}
 
 ALLOWED_SCOPES = {
     OrganisationKind.provider: PROVIDER_SCOPES,
@@ -41,3 +46,8 @@ def scopes_for(kind: OrganisationKind, requested: list[str] | None) -> list[str]
             f"allowed: {', '.join(sorted(allowed))}"
         )
     return sorted(set(requested))
+
+
+def grants(held: Iterable[str], needed: str) -> bool:
+    """Whether scopes `held` allow what `needed` guards, directly or through IMPLIED."""
+    return any(scope == needed or needed in IMPLIED.get(scope, ()) for scope in held)

@@ -25,9 +25,11 @@ from eucentre.kit.time import as_utc
 from eucentre.models import Complaint, ComplaintMessage
 
 router = APIRouter(tags=["complaints"])
-# Providers hold "complaints:write" to forward complaints; it also reads the outcomes of
-# complaints about their own service (there is no separate read scope).
+# Providers forward complaints and acknowledge reinstatement with "complaints:write", and read
+# the complaints about their own service with "complaints:read" (which "complaints:write"
+# includes).
 PROVIDER = allow(organisations={PrincipalKind.provider}, scope="complaints:write")
+PROVIDER_READ = allow(organisations={PrincipalKind.provider}, scope="complaints:read")
 AUTHORITY_READ = allow(organisations={PrincipalKind.authority}, scope="referrals:read")
 AUTHORITY_WRITE = allow(organisations={PrincipalKind.authority}, scope="referrals:write")
 
@@ -89,7 +91,7 @@ def list_complaints(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_ID),
     session: Session = Depends(get_session),
-    principal: Principal = Depends(PROVIDER),
+    principal: Principal = Depends(PROVIDER_READ),
 ) -> ComplaintList:
     """Complaints about your service, from your users through you or through the Centre's public
     form; newest first."""
@@ -104,7 +106,7 @@ def list_complaints(
 def read(
     complaint_id: RecordId,
     session: Session = Depends(get_session),
-    principal: Principal = Depends(PROVIDER),
+    principal: Principal = Depends(PROVIDER_READ),
 ) -> ComplaintOut:
     """The complaint's outcome and, when upheld, the Centre's request to reinstate."""
     complaint = service.provider_complaint(session, provider=principal, complaint_id=complaint_id)
