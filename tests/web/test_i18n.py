@@ -101,7 +101,7 @@ def test_form_problems_and_refusals_are_translated(live, provider) -> None:
     with live.client(headers=french) as client:
         too_short = client.post("/complaints", data=fields(provider.id, reason="court"))
         assert too_short.status_code == 422
-        assert "Pourquoi vous pensez que c'est une erreur: veuillez écrire au moins 10" in (
+        assert "Pourquoi vous pensez que c'est une erreur : veuillez écrire au moins 10" in (
             too_short.text.replace("&#39;", "'")
         )
         late = client.post("/complaints", data=fields(provider.id, decision_date="2020-01-01")).text

@@ -110,7 +110,9 @@ def _problems(error: ValidationError, _: Callable[[str], str]) -> list[dict[str,
             problem = _(str(ctx.get("error", "this is not valid"))).rstrip(".") + "."
         else:
             problem = _("this is not valid.")
-        found.append({"field": field, "message": f"{label}: {problem}"})
+        # The separator is translated too: French puts a space before the colon.
+        message = _("%(field)s: %(problem)s") % {"field": label, "problem": problem}
+        found.append({"field": field, "message": message})
     return found
 
 
