@@ -167,7 +167,9 @@ class LookupIndex:
             if not force and time.monotonic() - self._synced_at < self.sync_interval:
                 return  # another thread caught up while this one waited
             self.root.mkdir(parents=True, exist_ok=True)
-            with open(self.root / "indicators.lock", "a") as lock:
+            # The lock file keeps the name it had when only PDQ was indexed, so processes of
+            # the previous release, during a rolling upgrade, take the same lock.
+            with open(self.root / "indicators-pdq.lock", "a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 try:
                     self.pdq.catch_up(session)
