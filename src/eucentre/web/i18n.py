@@ -1,7 +1,7 @@
 """Languages of the pages: which one a request gets, and the translations for it.
 
 Catalogues are the `.po` files under `src/eucentre/locale/<language>/LC_MESSAGES/`, read with
-Babel when first needed (no compiled `.mo` files to keep in step). `make messages` extracts the
+Babel once per process (no compiled `.mo` files to keep in step). `make messages` extracts the
 English strings from templates and code and updates every catalogue. A string not translated yet
 shows in English.
 """
@@ -28,7 +28,7 @@ QUERY = "lang"
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    """Mark a string for extraction; templates translate it when they show it."""
+    """Mark a string for extraction; it is translated where it is shown."""
     return message
 
 

@@ -71,7 +71,13 @@ def render(
     if i18n.requested_language(request):
         # Remember an explicit choice; it holds no personal data.
         response.set_cookie(
-            i18n.COOKIE, language, max_age=ONE_YEAR, samesite="lax", path="/", httponly=True
+            i18n.COOKIE,
+            language,
+            max_age=ONE_YEAR,
+            samesite="lax",
+            path="/",
+            httponly=True,
+            secure=request.app.state.settings.is_production,
         )
     response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language, Cookie"
