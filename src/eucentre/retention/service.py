@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -41,7 +41,6 @@ class RetentionRun:
     files_deleted: int = 0
     packages_deleted: int = 0
     kept_by_hold_or_indicator: int = 0
-    blob_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -156,7 +155,6 @@ def _settle(
     gone = set(doomed)
     _detach_from_reports(session, [item for item, _, _ in items if item.blob_id in gone], now=now)
     _detach_from_indicators(session, [i for i in indicators if i.source_blob_id in gone])
-    run.blob_ids.extend(doomed)
     return doomed
 
 
@@ -242,7 +240,6 @@ def _packages(
             object_id=referral.id,
         )
     run.packages_deleted += len(deleted)
-    run.blob_ids.extend(deleted)
     return (rows[-1][0].id if len(rows) == BATCH else None), deleted
 
 
