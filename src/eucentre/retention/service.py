@@ -9,7 +9,7 @@ points at a deleted file it believes it still has.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -260,10 +260,8 @@ def sweep_orphans(
     or by a crash between a commit and the deletion it decided. Young blobs are spared, since
     their transaction may still be running."""
     cutoff = (now or utcnow()) - older_than
-    stored = list(blobs.stored_before(cutoff))
     orphans: list[str] = []
-    for start in range(0, len(stored), BATCH):
-        chunk = stored[start : start + BATCH]
+    for chunk in _chunks(blobs.stored_before(cutoff), BATCH):
         with transaction(session_factory) as session:
             referenced = {
                 blob_id
@@ -286,3 +284,15 @@ def sweep_orphans(
             )
         _delete_blobs(blobs, orphans)
     return len(orphans)
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Lists of `size` items, so a store of millions of blobs is never listed into memory."""
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
