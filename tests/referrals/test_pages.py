@@ -101,3 +101,15 @@ def test_an_officer_needs_an_authority(session) -> None:
             password=PASSWORD,
             organisation_name="Shop",
         )
+
+
+def test_an_officer_works_in_their_own_language(officer) -> None:
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    inbox = officer.get("/authority/referrals", headers=german)
+    assert '<html lang="de">' in inbox.text and "Weiterleitungen an Ihre Behörde" in inbox.text
+    assert ">verfügbar<" in inbox.text  # the status, not its stored value
+    referral_id = int(inbox.text.split('href="/authority/referrals/')[1].split('"')[0])
+    officer.post(f"/authority/referrals/{referral_id}/acknowledge", data=form(), headers=german)
+    page = officer.get(f"/authority/referrals/{referral_id}", headers=german)
+    assert "Ergebnis erfassen" in page.text
+    assert '<option value="not_abuse">kein Missbrauch</option>' in page.text

@@ -9,14 +9,16 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from eucentre.db import transaction
-from eucentre.models import OrganisationKind
+from eucentre.models import OrganisationKind, Role
 from eucentre.web import i18n
 from tests.complaints.test_public import fields
 from tests.factories import make_organisation
+from tests.indicators.test_pages import staff_client
 
 SOURCE = Path(i18n.__file__).resolve().parent.parent
-# What someone without an account sees: these must be translated in every language.
-PUBLIC_SOURCES = {
+# What someone without an account sees, and what officers of national authorities work with:
+# these must be translated in every language. (Centre staff work in English.)
+TRANSLATED_SOURCES = {
     "jinja2": [
         "web/templates/base.html",
         "web/templates/landing.html",
@@ -26,12 +28,15 @@ PUBLIC_SOURCES = {
         "complaints/templates/complaint_received.html",
         "complaints/templates/complaint_status.html",
         "complaints/templates/complaint_status_form.html",
+        "referrals/templates/referral_inbox.html",
+        "referrals/templates/referral_detail.html",
     ],
     "python": [
         "web/pages.py",
         "web/navigation.py",
         "complaints/public.py",
         "complaints/schemas.py",
+        "referrals/pages.py",
     ],
 }
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.DEFAULT_LANGUAGE]
@@ -110,9 +115,9 @@ def test_form_problems_and_refusals_are_translated(live, provider) -> None:
         assert unknown.status_code == 404 and "Nous n&#39;avons trouvé aucune" in unknown.text
 
 
-def test_every_public_string_is_translated_with_its_placeholders() -> None:
+def test_every_public_and_officer_string_is_translated_with_its_placeholders() -> None:
     public = set()
-    for method, paths in PUBLIC_SOURCES.items():
+    for method, paths in TRANSLATED_SOURCES.items():
         for path in paths:
             public |= extracted(method, SOURCE / path)
     assert len(public) > 90
@@ -141,3 +146,13 @@ def test_the_catalogues_are_in_step_with_the_code() -> None:
 def test_a_missing_catalogue_falls_back_to_english() -> None:
     assert i18n.translations("xx").gettext("Sign in") == "Sign in"
     assert i18n.translations("de").gettext("Sign in") == "Anmelden"
+
+
+def test_centre_staff_work_in_english_unless_they_choose(live, session_factory) -> None:
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    analyst, _account = staff_client(live, session_factory, Role.analyst)
+    with analyst:
+        staff_page = analyst.get("/staff", headers=german)
+        assert '<html lang="en">' in staff_page.text  # the Centre's working language
+        chosen = analyst.get("/staff?lang=de", headers=german)
+        assert '<html lang="de">' in chosen.text  # unless a staff member chooses

@@ -16,9 +16,22 @@ from eucentre.kit.ids import RecordId
 from eucentre.referrals import repository, service
 from eucentre.reports import repository as reports
 from eucentre.reports.intake import payload_of
+from eucentre.web.i18n import N_
 from eucentre.web.templating import render
 
 router = APIRouter(prefix="/authority/referrals", include_in_schema=False)
+# What officers read for the stored values (the API keeps the values).
+STATUS_LABELS = {
+    "pending": N_("being prepared"),
+    "available": N_("available"),
+    "acknowledged": N_("acknowledged"),
+}
+OUTCOME_LABELS = {
+    service.Outcome.actionable: N_("actionable"),
+    service.Outcome.not_actionable: N_("not actionable"),
+    service.Outcome.not_abuse: N_("not abuse"),
+    service.Outcome.investigation_opened: N_("investigation opened"),
+}
 AUTHORITIES = {PrincipalKind.authority}
 READ = allow(organisations=AUTHORITIES, scope="referrals:read", page=True)
 WRITE = allow(organisations=AUTHORITIES, scope="referrals:write", page=True)
@@ -33,7 +46,16 @@ def inbox(
         session, authority_id=principal.organisation_id, status=None, limit=200, offset=0
     )
     counts = {row.id: len(reports.reports_in_bundle(session, row.bundle_id)) for row in rows}
-    return render(request, "referral_inbox.html", {"rows": rows, "counts": counts})
+    return render(
+        request,
+        "referral_inbox.html",
+        {
+            "rows": rows,
+            "counts": counts,
+            "status_labels": STATUS_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
+        },
+    )
 
 
 @router.get("/{referral_id}", response_class=HTMLResponse)
@@ -61,6 +83,8 @@ def detail(
             "referral": referral,
             "bundle": bundle,
             "outcomes": [o.value for o in service.Outcome],
+            "status_labels": STATUS_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
         },
     )
 

@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from starlette.requests import Request
 
+from eucentre.auth.principals import PrincipalKind
+
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "eucentre"
 DEFAULT_LANGUAGE = "en"
@@ -62,13 +64,18 @@ def requested_language(request: Request) -> str | None:
 
 
 def negotiate(request: Request) -> str:
-    """`?lang=`, then the remembered choice, then the browser's preferences, then English."""
+    """`?lang=`, then the remembered choice, then the browser's preferences, then English.
+    The Centre's own staff work in English, its working language, and their pages are not
+    translated: their browser's preference is not followed (an explicit choice still is)."""
     chosen = requested_language(request)
     if chosen:
         return chosen
     remembered = request.cookies.get(COOKIE, "")
     if remembered in LANGUAGES:
         return remembered
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.kind is PrincipalKind.staff:
+        return DEFAULT_LANGUAGE
     return best_match(request.headers.get("accept-language", ""))
 
 

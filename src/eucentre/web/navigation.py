@@ -37,7 +37,7 @@ STAFF_NAVIGATION = (
     NavItem("Audit log", "/staff/audit", frozenset({Role.auditor, Role.administrator})),
 )
 
-AUTHORITY_NAVIGATION = (NavItem("Referrals", "/authority/referrals", frozenset()),)
+AUTHORITY_NAVIGATION = (NavItem(N_("Referrals"), "/authority/referrals", frozenset()),)
 
 PUBLIC_NAVIGATION = (
     NavItem(N_("Home"), "/", frozenset()),
