@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,6 +156,17 @@ def serve_in_thread(app: object) -> tuple[uvicorn.Server, threading.Thread, str]
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     return server, thread, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def serving(settings: Settings, database: Database) -> Iterator[str]:
+    """A real server for other settings on this test's database; its URL while it runs."""
+    server, thread, url = serve_in_thread(create_app(settings, engine=database.engine))
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture

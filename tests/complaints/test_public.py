@@ -8,10 +8,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from eucentre.app import create_app
 from eucentre.db import transaction
 from eucentre.models import Complaint, OrganisationKind
-from tests.conftest import serve_in_thread
+from tests.conftest import serving
 from tests.factories import make_organisation
 
 
@@ -138,16 +137,9 @@ def test_the_decision_target_and_the_limits_follow_the_settings(
     tuned = settings.model_copy(
         update={"complaint_decision_target_days": 7, "complaint_submissions_per_hour": 2}
     )
-    server, thread, url = serve_in_thread(create_app(tuned, engine=database.engine))
-    try:
-        with httpx.Client(base_url=url, timeout=30) as client:
-            assert "within 7 days" in client.get("/complaints").text
-            codes = [
-                client.post("/complaints", data=fields(provider.id)).status_code for _ in range(3)
-            ]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(tuned, database) as url, httpx.Client(base_url=url, timeout=30) as client:
+        assert "within 7 days" in client.get("/complaints").text
+        codes = [client.post("/complaints", data=fields(provider.id)).status_code for _ in range(3)]
     assert codes == [201, 201, 429]
     with transaction(session_factory) as session:
         complaint = session.scalars(select(Complaint)).first()

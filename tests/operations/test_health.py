@@ -1,8 +1,9 @@
 """Operator endpoints over real HTTP."""
 
+import httpx
 from sqlalchemy import text
 
-from tests.conftest import serve_in_thread
+from tests.conftest import serving
 
 
 def test_healthz_and_readyz(live) -> None:
@@ -17,34 +18,18 @@ def test_healthz_and_readyz(live) -> None:
 
 
 def test_readyz_is_503_when_migrations_are_behind(settings, database) -> None:
-    from eucentre.app import create_app
-
     with database.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'old'"))
-    server, thread, url = serve_in_thread(create_app(settings, engine=database.engine))
-    try:
-        import httpx
-
+    with serving(settings, database) as url:
         response = httpx.get(f"{url}/readyz", timeout=30)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"].startswith("at old")
 
 
 def test_readyz_is_503_when_the_blob_bucket_does_not_answer(s3_settings, database) -> None:
-    from eucentre.app import create_app
-
     missing = s3_settings.model_copy(update={"blob_url": "s3://no-such-bucket-anywhere"})
-    server, thread, url = serve_in_thread(create_app(missing, engine=database.engine))
-    try:
-        import httpx
-
+    with serving(missing, database) as url:
         response = httpx.get(f"{url}/readyz", timeout=30)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "ok"
     assert response.json()["checks"]["blobs"].startswith("unreachable")

@@ -7,10 +7,9 @@ from datetime import timedelta
 
 import httpx
 
-from eucentre.app import create_app
 from eucentre.blobs import blob_store
 from eucentre.retention import service as retention
-from tests.conftest import serve_in_thread
+from tests.conftest import serving
 from tests.reports.helpers import png, submit
 from tests.retention.test_retention import YEAR, age_everything, bearer, make_world
 
@@ -29,9 +28,7 @@ def test_reports_and_referrals_work_on_an_s3_bucket(
     s3_settings, s3_service, database, session_factory
 ) -> None:
     world = make_world(session_factory)
-    app = create_app(s3_settings, engine=database.engine)
-    server, thread, url = serve_in_thread(app)
-    try:
+    with serving(s3_settings, database) as url:
         with httpx.Client(base_url=url, timeout=30) as client:
             assert client.get("/readyz").json()["checks"]["blobs"] == "ok"
             created = submit(client, world["provider"], files=[png(1)])
@@ -55,6 +52,3 @@ def test_reports_and_referrals_work_on_an_s3_bucket(
         )
         assert run.files_deleted == 1 and run.packages_deleted >= 1
         assert bucket_objects(s3_service, s3_settings) == {}
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
