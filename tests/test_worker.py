@@ -108,7 +108,7 @@ def test_the_retention_tasks_run_through_the_queue(settings, session_factory) ->
     tasks, so the test watches their effects): a retired indicator's media, received long ago,
     goes hourly; a blob nobody refers to, written long ago, goes at night."""
     queue = TaskQueue(settings, session_factory=session_factory)
-    blobs = queue.assessment.blobs
+    blobs = queue.context.blobs
     source, orphan = blobs.put(b"an indicator's media"), blobs.put(b"a rolled-back upload")
     with transaction(session_factory) as session:
         indicator, _ = indicators.create(

@@ -14,30 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from eucentre.audit.pages import router as audit_pages
 from eucentre.audit.service import record_event
 from eucentre.auth import csrf
-from eucentre.auth.api import router as auth_api
-from eucentre.auth.pages import router as auth_pages
 from eucentre.blobs import blob_store
-from eucentre.complaints.api import router as complaints_api
-from eucentre.complaints.pages import router as complaints_pages
-from eucentre.complaints.public import router as complaints_public
 from eucentre.config import Settings, get_settings
 from eucentre.db import engine_for, make_session_factory, transaction
-from eucentre.indicators.api import router as indicators_api
-from eucentre.indicators.lookup import LookupIndex
-from eucentre.indicators.pages import router as indicators_pages
+from eucentre.domains import installed
 from eucentre.kit.logs import request_id
 from eucentre.kit.metrics import HttpMetrics
-from eucentre.operations.api import router as operations_api
-from eucentre.referrals.api import router as referrals_api
-from eucentre.referrals.pages import router as referrals_pages
-from eucentre.reports.api import router as reports_api
-from eucentre.reports.pages import router as reports_pages
+from eucentre.platform.manifest import Domains
+from eucentre.platform.resources import Resources
 from eucentre.web import errors as web_errors
-from eucentre.web.api_docs import router as api_docs
-from eucentre.web.pages import router as web_pages
 from eucentre.web.templating import PACKAGE_ROOT, Templates
 from eucentre.worker import TaskQueue
 
@@ -54,36 +41,18 @@ SECURITY_HEADERS = {
 }
 
 
-# Every router of the platform. Kept as data so the API reference and the access tests can walk
-# all routes (FastAPI's own route list nests included routers in private types).
-ROUTERS = (
-    operations_api,
-    auth_api,
-    indicators_api,
-    reports_api,
-    referrals_api,
-    complaints_api,
-    web_pages,
-    api_docs,
-    auth_pages,
-    audit_pages,
-    indicators_pages,
-    reports_pages,
-    referrals_pages,
-    complaints_public,
-    complaints_pages,
-)
-
-
 def create_app(
     settings: Settings | None = None,
     *,
     engine: Engine | None = None,
     run_worker: bool = False,
+    domains: Domains | None = None,
 ) -> FastAPI:
+    """The web application of the installed domains (or of `domains`, for a test's own)."""
     settings = settings or get_settings()
     engine = engine or engine_for(settings)
-    queue = TaskQueue(settings, session_factory=make_session_factory(engine))
+    domains = domains or installed()
+    queue = TaskQueue(settings, session_factory=make_session_factory(engine), domains=domains)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -103,18 +72,21 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.domains = domains
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.templates = Templates()
     app.state.metrics = HttpMetrics()
     app.state.tasks = queue
     app.state.blobs = blob_store(settings)
-    app.state.lookup_index = LookupIndex(settings.data_dir / "index")
+    app.state.resources = Resources()
 
     web_errors.install(app)
     web_errors.document_errors(app)
-    app.state.routers = ROUTERS
-    for router in ROUTERS:
+    # Kept as data so the API reference and the access tests can walk all routes (FastAPI's own
+    # route list nests included routers in private types).
+    app.state.routers = domains.routers
+    for router in domains.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE_ROOT / "web" / "static"), name="static")
 

@@ -1,7 +1,7 @@
 """Scopes: a narrower read scope for complaints, and the write scope that includes it, so keys
 issued before the read scope existed keep working."""
 
-from eucentre.auth.scopes import PROVIDER_SCOPES, grants
+from eucentre.auth.scopes import allowed_scopes, grants
 from eucentre.db import transaction
 from eucentre.models import OrganisationKind
 from tests.complaints.test_flow import bearer, complaint_body
@@ -14,7 +14,7 @@ def test_a_write_scope_grants_its_read_scope_and_nothing_else() -> None:
     assert not grants(["complaints:read"], "complaints:write")
     assert not grants(["reports:write"], "complaints:read")
     assert not grants([], "complaints:read")
-    assert {"complaints:read", "complaints:write"} <= PROVIDER_SCOPES
+    assert {"complaints:read", "complaints:write"} <= allowed_scopes(OrganisationKind.provider)
 
 
 def test_a_read_only_key_reads_complaints_and_cannot_forward_them(live, session_factory) -> None:

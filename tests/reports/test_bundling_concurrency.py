@@ -12,6 +12,7 @@ from eucentre.models import Bundle, OrganisationKind, Referral
 from eucentre.reports import intake
 from eucentre.reports.assessment import assess
 from eucentre.reports.schemas import ReportIn
+from eucentre.reports.tasks import assessment_context
 from eucentre.worker import TaskQueue
 from tests.factories import make_organisation
 from tests.reports.helpers import png, report_body
@@ -42,7 +43,7 @@ def test_concurrent_assessments_of_one_image_make_one_bundle(settings, session_f
             )[0].id
             for n in range(COPIES)
         ]
-    context = TaskQueue(settings, session_factory=session_factory).assessment
+    context = assessment_context(TaskQueue(settings, session_factory=session_factory).context)
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda report_id: assess(context, report_id), ids))
     with transaction(session_factory) as session:

@@ -107,8 +107,8 @@ def test_a_killed_worker_loses_and_duplicates_nothing(database, settings, sessio
     assert 0 < unfinished < REPORTS, "the kill should land in the middle of the work"
     assert len(stuck) == unfinished
     for report_id in stuck:
-        queue._assess_report(report_id)  # the sweeper's resume, run here
-    queue._relay_outbox()
+        queue.run("assess_report", report_id)  # the sweeper's resume, run here
+    queue.run("relay_outbox")
 
     with transaction(session_factory) as session:
         statuses = [r.status for r in session.scalars(select(Report))]

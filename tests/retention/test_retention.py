@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from eucentre.blobs import blob_store
 from eucentre.db import transaction
+from eucentre.domains import installed
 from eucentre.indicators import service as indicators
 from eucentre.indicators.service import NewCandidate
 from eucentre.kit.time import utcnow
@@ -255,7 +256,7 @@ def test_orphaned_blobs_are_swept_once_old_enough(settings, session_factory) -> 
 
 
 def test_every_column_holding_blob_ids_is_known_to_the_orphan_sweep() -> None:
-    known = {(model.__table__.name, column.key) for model, column in retention.BLOB_REFERENCES}
+    known = {(column.class_.__table__.name, column.key) for column in installed().blob_references}
     holding = {
         (table.name, column.name)
         for table in Base.metadata.tables.values()

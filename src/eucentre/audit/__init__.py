@@ -1,1 +1,9 @@
 """The append-only, hash-chained audit log."""
+
+from eucentre.platform.manifest import Command, Manifest
+
+MANIFEST = Manifest(
+    name="audit",
+    tasks=("eucentre.audit.tasks",),
+    commands=(Command("audit", "eucentre.audit.cli:audit_app"),),
+)

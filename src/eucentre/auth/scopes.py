@@ -1,40 +1,29 @@
-"""API key scopes, and what each organisation kind may hold."""
+"""API key scopes: each domain declares in its manifest the scopes it guards and which kind of
+organisation may hold them; here they are checked."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from eucentre.domains import installed
 from eucentre.models import OrganisationKind
-
-PROVIDER_SCOPES = frozenset(
-    {
-        "reports:write",
-        "reports:read",
-        "lookup",
-        "indicators:read",
-        "complaints:read",
-        "complaints:write",
-        "notices:read",
-    }
-)
-AUTHORITY_SCOPES = frozenset({"referrals:read", "referrals:write"})
-# A scope that includes another: keys issued before the narrower scope existed keep working.
-IMPLIED = {"complaints:write": frozenset({"complaints:read"})}
-
-ALLOWED_SCOPES = {
-    OrganisationKind.provider: PROVIDER_SCOPES,
-    OrganisationKind.authority: AUTHORITY_SCOPES,
-    OrganisationKind.centre: frozenset(),
-}
 
 
 class ScopeNotAllowed(ValueError):
     pass
 
 
+def allowed_scopes(kind: OrganisationKind) -> frozenset[str]:
+    """The scopes an organisation of this kind may hold (none for the Centre itself)."""
+    kind = OrganisationKind(kind)
+    if kind is OrganisationKind.centre:
+        return frozenset()
+    return installed().scopes(kind.value)
+
+
 def scopes_for(kind: OrganisationKind, requested: list[str] | None) -> list[str]:
     """The requested scopes, or all of the kind's scopes; refuse any the kind may not hold."""
-    allowed = ALLOWED_SCOPES[kind]
+    allowed = allowed_scopes(kind)
     if not allowed:
         raise ScopeNotAllowed(f"{kind} organisations do not get API keys")
     if not requested:
@@ -49,5 +38,7 @@ def scopes_for(kind: OrganisationKind, requested: list[str] | None) -> list[str]
 
 
 def grants(held: Iterable[str], needed: str) -> bool:
-    """Whether scopes `held` allow what `needed` guards, directly or through IMPLIED."""
-    return any(scope == needed or needed in IMPLIED.get(scope, ()) for scope in held)
+    """Whether scopes `held` allow what `needed` guards, directly or through a scope that
+    includes it (manifests' `implied_scopes`: older keys keep working)."""
+    implied = installed().implied_scopes
+    return any(scope == needed or needed in implied.get(scope, ()) for scope in held)

@@ -13,7 +13,7 @@ from eucentre.audit import service as audit
 from eucentre.auth import repository, totp
 from eucentre.auth.passwords import hash_password, verify_password
 from eucentre.auth.principals import ORGANISATION_PRINCIPAL, Principal, PrincipalKind
-from eucentre.auth.scopes import AUTHORITY_SCOPES, scopes_for
+from eucentre.auth.scopes import allowed_scopes, scopes_for
 from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal, sha256_hex
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import (
@@ -324,7 +324,7 @@ def principal_for_session(session: Session, token: str) -> Principal | None:
             kind=PrincipalKind.authority,
             user_id=user.id,
             organisation_id=user.organisation_id,
-            scopes=AUTHORITY_SCOPES,
+            scopes=allowed_scopes(OrganisationKind.authority),
             session_token_hash=token_hash,
         )
     return Principal(

@@ -17,8 +17,8 @@ from eucentre.models import (
     Complaint,
     ComplaintMessage,
     IndicatorStatus,
-    OutboxMessage,
 )
+from eucentre.platform import outbox as platform_outbox
 from eucentre.reports.intake import timeline
 
 
@@ -170,7 +170,7 @@ def _send(
     )
     session.add(note)
     session.flush()
-    session.add(OutboxMessage(kind=kind, payload={"message_id": note.id}))
+    platform_outbox.put(session, kind, {"message_id": note.id})
 
 
 def reject(session: Session, *, actor: str, complaint_id: int, reason: str) -> Complaint:

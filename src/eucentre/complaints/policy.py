@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from eucentre.platform import cases
+from eucentre.platform.cases import StatusMachine
+
 # Art. 20(1): complaints are possible for at least six months after the decision.
 COMPLAINT_WINDOW = timedelta(days=183)
 # The Centre's own target for deciding a complaint ("without undue delay").
@@ -21,6 +24,17 @@ class Status(StrEnum):
 
 
 DECIDED = frozenset({Status.upheld, Status.rejected})
+# The moves a complaint makes (the four-eyes choice between them is `uphold` below).
+STATUSES = StatusMachine(
+    {
+        (Status.open, "propose_uphold"): Status.pending_uphold,
+        (Status.open, "uphold"): Status.upheld,
+        (Status.pending_uphold, "uphold"): Status.upheld,
+        (Status.open, "reject"): Status.rejected,
+        (Status.pending_uphold, "reject"): Status.rejected,
+    },
+    final=frozenset(DECIDED),
+)
 
 
 class Refused(Exception):
@@ -30,7 +44,7 @@ class Refused(Exception):
 
 
 def deadline(received_at: datetime, target: timedelta = DECISION_TARGET) -> datetime:
-    return received_at + target
+    return cases.deadline(received_at, target)
 
 
 def check_window(
@@ -65,10 +79,10 @@ def uphold(
                 "you proposed upholding this complaint; a second, different analyst must confirm",
                 "second_analyst_required",
             )
-        return UpholdStep(Status.upheld, apply_effects=True)
+        return UpholdStep(Status(STATUSES.next(status, "uphold")), apply_effects=True)
     if needs_second_analyst:
-        return UpholdStep(Status.pending_uphold, apply_effects=False)
-    return UpholdStep(Status.upheld, apply_effects=True)
+        return UpholdStep(Status(STATUSES.next(status, "propose_uphold")), apply_effects=False)
+    return UpholdStep(Status(STATUSES.next(status, "uphold")), apply_effects=True)
 
 
 def reject(status: Status) -> Status:
@@ -76,4 +90,4 @@ def reject(status: Status) -> Status:
     second analyst disagrees)."""
     if status in DECIDED:
         raise Refused(f"the complaint is already {status.value}", "already_decided")
-    return Status.rejected
+    return Status(STATUSES.next(status, "reject"))

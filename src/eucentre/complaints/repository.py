@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from eucentre.complaints.timeline import COMPLAINT_TIMELINE
 from eucentre.models import (
     Complaint,
     ComplaintAttempt,
@@ -181,13 +182,7 @@ def referrals_of_reports(session: Session, report_ids: Sequence[int]) -> list[Re
 
 
 def events(session: Session, complaint_id: int) -> list[ComplaintEvent]:
-    return list(
-        session.scalars(
-            select(ComplaintEvent)
-            .where(ComplaintEvent.complaint_id == complaint_id)
-            .order_by(ComplaintEvent.at, ComplaintEvent.id)
-        )
-    )
+    return COMPLAINT_TIMELINE.history(session, complaint_id)
 
 
 def messages(

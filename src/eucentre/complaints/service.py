@@ -3,7 +3,6 @@ analysts' uphold/reject with four eyes, and what an upheld complaint does."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -15,23 +14,21 @@ from eucentre.auth.principals import Principal
 from eucentre.complaints import outbox, policy, repository
 from eucentre.complaints.policy import Status
 from eucentre.complaints.schemas import ProviderComplaintIn, PublicComplaintIn
+from eucentre.complaints.timeline import COMPLAINT_TIMELINE
 from eucentre.config import Settings
-from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal
+from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, seal
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import (
     Complaint,
     ComplaintAttempt,
-    ComplaintEvent,
     ComplaintLink,
     ComplaintMessage,
 )
+from eucentre.platform import cases
+from eucentre.platform.cases import CaseNumbers
 
-# Unambiguous characters (no 0/O, 1/I/L), so a number or secret read aloud or copied by hand works.
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+NUMBERS = CaseNumbers("C")
 CONTACT_CONTEXT = b"complaint-contact"
-# A digest that matches nothing, compared when the number is unknown so that an unknown number
-# and a wrong secret take the same time.
-_NO_DIGEST = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -53,28 +50,6 @@ def limits_from(settings: Settings) -> Limits:
         window=timedelta(hours=1),
         decision_target=timedelta(days=settings.complaint_decision_target_days),
     )
-
-
-def _random(groups: int, size: int = 5) -> str:
-    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(size)) for _ in range(groups))
-
-
-def normalise_code(value: str) -> str:
-    """What a person typed: case, spaces and missing dashes do not matter."""
-    cleaned = "".join(ch for ch in value.upper() if ch in ALPHABET)
-    return "-".join(cleaned[i : i + 5] for i in range(0, len(cleaned), 5))
-
-
-def normalise_number(value: str) -> str:
-    """A complaint number as typed ("c-abcde-fghjk", "ABCDE FGHJK") in its stored form."""
-    cleaned = "".join(ch for ch in value.upper() if ch in ALPHABET)
-    if len(cleaned) == 11 and cleaned.startswith("C"):
-        cleaned = cleaned[1:]
-    return "C-" + normalise_code(cleaned)
-
-
-def _secret_digest(secret: bytes, number: str, complainant_secret: str) -> str:
-    return keyed_digest(derive_key(secret, "complaint-secrets"), f"{number}:{complainant_secret}")
 
 
 def _pseudonym(secret: bytes, kind: str, value: str) -> str:
@@ -130,7 +105,7 @@ def submit_public(
     _check_window(data.decision_date, now)
     if repository.provider(session, data.provider_id) is None:
         raise errors.UnprocessableEntity("choose the service from the list", code="unknown_service")
-    complainant_secret = _random(4)
+    complainant_secret = cases.new_secret()
     number = _new_number(session)
     complaint = _create(
         session,
@@ -146,7 +121,7 @@ def submit_public(
         contact_sealed=seal(_contact_key(secret), data.contact.encode(), context=CONTACT_CONTEXT)
         if data.contact
         else None,
-        secret_digest=_secret_digest(secret, number, complainant_secret),
+        secret_digest=cases.hash_secret(secret, number, complainant_secret),
         target=limits.decision_target,
     )
     session.add(ComplaintAttempt(subject=subject, at=now))
@@ -190,10 +165,7 @@ def submit_from_provider(
 
 
 def _new_number(session: Session) -> str:
-    while True:
-        number = "C-" + _random(2)
-        if repository.by_number(session, number) is None:
-            return number
+    return NUMBERS.new(lambda number: repository.by_number(session, number) is not None)
 
 
 def _create(
@@ -263,14 +235,8 @@ def add_event(
     message: str = "",
     details: dict | None = None,
 ) -> None:
-    session.add(
-        ComplaintEvent(
-            complaint_id=complaint.id,
-            actor=actor,
-            kind=kind,
-            message=message,
-            details=details or {},
-        )
+    COMPLAINT_TIMELINE.append(
+        session, complaint.id, actor=actor, kind=kind, message=message, details=details
     )
     session.flush()
 
@@ -288,8 +254,8 @@ def lookup_status(
     counted against the client and the number (so guessing one complaint's secret from many
     addresses is limited too). The secret is compared in constant time, and an unknown number
     costs the same as a wrong secret."""
-    number = normalise_number(number)[:20]
-    complainant_secret = normalise_code(complainant_secret)[:40]
+    number = NUMBERS.normalise(number)[:20]
+    complainant_secret = cases.normalise_code(complainant_secret)[:40]
     by_address = _pseudonym(secret, "lookup", client_address)
     by_number = _pseudonym(secret, "number", number)
     _rate_limit(
@@ -299,9 +265,8 @@ def lookup_status(
         session, by_number, limits.failed_lookups_per_number, limits.window, "failed look-ups"
     )
     complaint = repository.by_number(session, number)
-    presented = _secret_digest(secret, number, complainant_secret)
     stored = complaint.secret_digest if complaint is not None else None
-    if same(presented, stored or _NO_DIGEST) and complaint is not None and stored is not None:
+    if cases.verify_secret(secret, number, complainant_secret, stored):
         return complaint
     now = utcnow()
     session.add_all(
@@ -382,6 +347,8 @@ def acknowledge_notice(
 
 
 def overdue(complaint: Complaint, now: datetime | None = None) -> bool:
-    return Status(complaint.status) not in policy.DECIDED and as_utc(complaint.deadline_at) < (
-        now or utcnow()
+    return cases.overdue(
+        deadline_at=as_utc(complaint.deadline_at),
+        decided=policy.STATUSES.is_final(complaint.status),
+        now=now or utcnow(),
     )

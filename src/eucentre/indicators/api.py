@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,7 @@ from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
 from eucentre.indicators import distribution, repository
+from eucentre.indicators.lookup import LookupIndex
 from eucentre.indicators.lookup import Query as LookupQuery
 from eucentre.indicators.schemas import (
     ChangeOut,
@@ -29,6 +30,14 @@ PROVIDERS = {PrincipalKind.provider}
 ExportSignal = Literal["pdq", "md5", "sha256", "url", "vpdq"]
 
 
+def lookup_index(app: FastAPI) -> LookupIndex:
+    """The serving process's lookup index, opened on first use."""
+    settings = app.state.settings
+    return app.state.resources.get(
+        "indicators.lookup_index", lambda: LookupIndex(settings.data_dir / "index")
+    )
+
+
 @router.post("/lookup", response_model=LookupOut)
 def lookup(
     body: LookupIn,
@@ -39,7 +48,7 @@ def lookup(
     """Check up to 1 000 hashes (PDQ with optional rotated/mirrored variants, MD5, SHA-256, URLs)
     against the Centre's verified indicators."""
     queries = [LookupQuery(h.signal, h.value, h.variants) for h in body.hashes]
-    index = request.app.state.lookup_index
+    index = lookup_index(request.app)
     # Catch the index up in a short transaction of its own, so the request's transaction (on
     # SQLite, the write lock) is not held while the index applies changes or compiles kernels.
     index.prepare(request.app.state.session_factory)

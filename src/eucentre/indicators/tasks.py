@@ -7,9 +7,11 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from eucentre.audit import service as audit
+from eucentre.db import transaction
 from eucentre.indicators import repository
 from eucentre.kit.time import utcnow
 from eucentre.models import IndicatorEvent
+from eucentre.platform.tasks import Periodic, TaskContext
 from eucentre.rules.indicator_status import OVERBROAD_WINDOW_DAYS, is_overbroad
 
 
@@ -42,3 +44,12 @@ def flag_overbroad(session: Session) -> list[int]:
         flagged.append(indicator_id)
     session.flush()
     return flagged
+
+
+def flag_overbroad_indicators(context: TaskContext) -> list[int]:
+    """Every quarter hour: send junk-looking indicators to review."""
+    with transaction(context.session_factory) as session:
+        return flag_overbroad(session)
+
+
+TASKS = (Periodic("flag_overbroad_indicators", flag_overbroad_indicators, minute="*/15"),)

@@ -21,3 +21,9 @@ __all__ = [
     "as_words",
     "hex_to_words",
 ]
+
+from eucentre.platform.manifest import Command, Manifest  # noqa: E402
+
+MANIFEST = Manifest(
+    name="matching", commands=(Command("index", "eucentre.matching.cli:index_app"),)
+)

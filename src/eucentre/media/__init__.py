@@ -24,3 +24,9 @@ __all__ = [
     "pdq_hash",
     "vpdq_compare",
 ]
+
+from eucentre.platform.manifest import Command, Manifest  # noqa: E402
+
+MANIFEST = Manifest(
+    name="media", commands=(Command("hash", "eucentre.media.cli:hash_command", group=False),)
+)

@@ -23,9 +23,9 @@ from eucentre.models.indicator import (
     IndicatorStatus,
 )
 from eucentre.models.organisation import Organisation, OrganisationKind
+from eucentre.models.outbox import OutboxMessage
 from eucentre.models.report import (
     Bundle,
-    OutboxMessage,
     Referral,
     Report,
     ReportEvent,

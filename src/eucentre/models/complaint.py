@@ -4,13 +4,12 @@ timeline, the messages it sends to providers and authorities, and the public for
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eucentre.kit.time import utcnow
-from eucentre.models.base import Base
+from eucentre.models.base import Base, TimelineEventColumns
 
 
 class Complaint(Base):
@@ -26,8 +25,9 @@ class Complaint(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # What the complainant quotes: random, unguessable on its own, never a sequence.
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    # HMAC of the complainant's secret (public complaints only); never the secret itself.
-    secret_digest: Mapped[str | None] = mapped_column(String(64))
+    # A slow hash of the complainant's secret (platform.cases; public complaints only), or the
+    # HMAC kept before; never the secret itself.
+    secret_digest: Mapped[str | None] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(16))  # "public" or "provider"
     submitted_by: Mapped[str] = mapped_column(String(80))
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -65,18 +65,12 @@ class ComplaintLink(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
 
 
-class ComplaintEvent(Base):
+class ComplaintEvent(TimelineEventColumns, Base):
     """The complaint's append-only timeline."""
 
     __tablename__ = "complaint_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(40))
-    message: Mapped[str] = mapped_column(Text, default="")
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class ComplaintMessage(Base):

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eucentre.kit.time import utcnow
-from eucentre.models.base import Base
+from eucentre.models.base import Base, TimelineEventColumns
 
 
 class Bundle(Base):
@@ -95,18 +95,12 @@ class ReportMatch(Base):
     variant: Mapped[str] = mapped_column(String(16), default="original")
 
 
-class ReportEvent(Base):
+class ReportEvent(TimelineEventColumns, Base):
     """The report's append-only timeline. Events marked for the provider are its feedback."""
 
     __tablename__ = "report_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(40))
-    message: Mapped[str] = mapped_column(Text, default="")
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     for_provider: Mapped[bool] = mapped_column(default=False)
 
 
@@ -131,18 +125,3 @@ class Referral(Base):
     package_blob_id: Mapped[str | None] = mapped_column(String(64))
     package_sha256: Mapped[str | None] = mapped_column(String(64))
     package_deleted_at: Mapped[datetime | None]
-
-
-class OutboxMessage(Base):
-    """A side effect decided in a transaction, relayed after commit by a task with retries."""
-
-    __tablename__ = "outbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    delivered_at: Mapped[datetime | None] = mapped_column(index=True)
-    last_error: Mapped[str] = mapped_column(Text, default="")

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eucentre.models import OutboxMessage, Referral
-
-
-def for_bundle(session: Session, *, bundle_id: int, authority_id: int) -> Referral | None:
-    return session.scalar(
-        select(Referral).where(
-            Referral.bundle_id == bundle_id, Referral.authority_id == authority_id
-        )
-    )
+from eucentre.models import Referral
 
 
 def of_bundle(session: Session, bundle_id: int) -> list[Referral]:
@@ -50,19 +40,5 @@ def of_authority(session: Session, *, authority_id: int, referral_id: int) -> Re
             Referral.id == referral_id,
             Referral.authority_id == authority_id,
             Referral.status != "pending",
-        )
-    )
-
-
-def due_outbox(session: Session, *, now: datetime, limit: int) -> list[OutboxMessage]:
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.delivered_at.is_(None),
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
         )
     )

@@ -27,8 +27,7 @@ from eucentre.kit.blobstore import BlobStore
 from eucentre.media.errors import MediaError
 from eucentre.media.hashing import hash_bytes
 from eucentre.models import IndicatorStatus, Report, ReportItem, ReportMatch
-from eucentre.referrals import service as referrals
-from eucentre.reports import bundles, repository
+from eucentre.reports import bundles, referring, repository
 from eucentre.reports.intake import payload_of, set_status, timeline
 from eucentre.reports.ip_ranges import IpRangeTable
 from eucentre.rules import jurisdiction, triage
@@ -271,7 +270,7 @@ def _decide(ctx: AssessmentContext, session: Session, report: Report) -> None:
             message="The report is manifestly unfounded: " + " ".join(decision.reasons),
         )
     elif decision.outcome == "refer":
-        referrals.refer(session, report=report, member_states=routing.member_states, actor=SYSTEM)
+        referring.refer(session, report=report, member_states=routing.member_states, actor=SYSTEM)
     audit.record(
         session,
         actor=SYSTEM,

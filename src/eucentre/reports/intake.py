@@ -15,9 +15,10 @@ from eucentre.kit.blobstore import BlobStore
 from eucentre.kit.crypto import derive_key, open_sealed, seal
 from eucentre.kit.time import utcnow
 from eucentre.media.formats import SNIFF_BYTES, sniff
-from eucentre.models import Report, ReportEvent, ReportItem
+from eucentre.models import Report, ReportItem
 from eucentre.reports import repository
 from eucentre.reports.schemas import MAX_FILE_BYTES, MAX_FILES, ReportIn
+from eucentre.reports.timeline import REPORT_TIMELINE
 from eucentre.rules import report_status
 from eucentre.rules.report_status import Event, Status
 
@@ -69,15 +70,14 @@ def timeline(
     for_provider: bool = False,
     details: dict | None = None,
 ) -> None:
-    session.add(
-        ReportEvent(
-            report_id=report.id,
-            actor=actor,
-            kind=kind,
-            message=message,
-            for_provider=for_provider,
-            details=details or {},
-        )
+    REPORT_TIMELINE.append(
+        session,
+        report.id,
+        actor=actor,
+        kind=kind,
+        message=message,
+        details=details,
+        for_provider=for_provider,
     )
 
 

@@ -11,11 +11,13 @@ from eucentre.models import (
     Bundle,
     Organisation,
     OrganisationKind,
+    Referral,
     Report,
     ReportEvent,
     ReportItem,
     ReportMatch,
 )
+from eucentre.reports.timeline import REPORT_TIMELINE
 
 
 def get(session: Session, report_id: int) -> Report | None:
@@ -61,10 +63,8 @@ def forget_matches(session: Session, report_id: int) -> None:
 
 
 def events(session: Session, report_id: int, *, for_provider: bool = False) -> list[ReportEvent]:
-    query = select(ReportEvent).where(ReportEvent.report_id == report_id)
-    if for_provider:
-        query = query.where(ReportEvent.for_provider.is_(True))
-    return list(session.scalars(query.order_by(ReportEvent.id)))
+    where = [ReportEvent.for_provider.is_(True)] if for_provider else []
+    return REPORT_TIMELINE.history(session, report_id, where=where)
 
 
 def queue(session: Session, *, statuses: tuple[str, ...], limit: int) -> list[Report]:
@@ -145,5 +145,13 @@ def authorities(session: Session) -> list[Organisation]:
             select(Organisation)
             .where(Organisation.kind == OrganisationKind.authority)
             .order_by(Organisation.is_europol, Organisation.country)
+        )
+    )
+
+
+def referral_for_bundle(session: Session, *, bundle_id: int, authority_id: int) -> Referral | None:
+    return session.scalar(
+        select(Referral).where(
+            Referral.bundle_id == bundle_id, Referral.authority_id == authority_id
         )
     )

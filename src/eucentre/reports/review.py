@@ -12,8 +12,7 @@ from eucentre.auth.principals import Principal
 from eucentre.indicators import service as indicators
 from eucentre.indicators.service import NewCandidate
 from eucentre.models import Report
-from eucentre.referrals import service as referrals
-from eucentre.reports import intake, repository
+from eucentre.reports import intake, referring, repository
 from eucentre.reports.intake import set_status, timeline
 from eucentre.rules.indicator_status import MIN_PDQ_QUALITY
 from eucentre.rules.report_status import Event
@@ -42,7 +41,7 @@ def forward(
     set_status(session, report, Event.approve, actor=actor)
     if new_material_confirmed:
         _candidates_from(session, report, actor=actor)
-    referrals.refer(session, report=report, authority_ids=authority_ids, actor=actor)
+    referring.refer(session, report=report, authority_ids=authority_ids, actor=actor)
     return report
 
 

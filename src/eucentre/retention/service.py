@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.audit import service as audit
 from eucentre.db import transaction
+from eucentre.domains import installed
 from eucentre.kit.blobstore import BlobStore
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import Bundle, Indicator, IndicatorEvent, Referral, Report, ReportItem
@@ -27,13 +28,6 @@ from eucentre.rules.retention import StoredFile, Verdict, verdict
 
 ACTOR = "system:retention"
 BATCH = 500
-# Every column that names a blob. The orphan sweep deletes blobs that none of these refers to,
-# so a new column holding blob ids must be listed here (tests/retention checks the models).
-BLOB_REFERENCES = (
-    (ReportItem, ReportItem.blob_id),
-    (Referral, Referral.package_blob_id),
-    (Indicator, Indicator.source_blob_id),
-)
 
 
 @dataclass
@@ -265,7 +259,7 @@ def sweep_orphans(
         with transaction(session_factory) as session:
             referenced = {
                 blob_id
-                for _, column in BLOB_REFERENCES
+                for column in installed().blob_references
                 for blob_id in session.scalars(select(column).where(column.in_(chunk)))
             }
         orphans.extend(blob_id for blob_id in chunk if blob_id not in referenced)

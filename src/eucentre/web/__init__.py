@@ -1,1 +1,16 @@
-"""The web shell: layout, navigation, templates, sign-in and the landing page."""
+"""The shell: base layout, navigation, landing page, sign-in, error pages, API reference,
+languages."""
+
+from eucentre.platform.manifest import N_, Manifest, NavEntry
+
+ALL_STAFF = frozenset({"analyst", "senior_analyst", "administrator", "auditor"})
+
+MANIFEST = Manifest(
+    name="web",
+    routers=("eucentre.web.pages:router", "eucentre.web.api_docs:router"),
+    navigation=(
+        NavEntry("Overview", "/staff", roles=ALL_STAFF),
+        NavEntry(N_("Home"), "/", audience="public"),
+        NavEntry(N_("Staff sign-in"), "/sign-in", audience="public"),
+    ),
+)

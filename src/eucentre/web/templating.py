@@ -59,7 +59,7 @@ def render(
     html = env.get_template(template).render(
         request=request,
         principal=principal,
-        navigation=navigation_for(principal),
+        navigation=navigation_for(principal, request.app.state.domains),
         csrf_field=csrf.FORM_FIELD,
         csrf_token=csrf.token_for(request.app.state.settings.secret, nonce) if nonce else "",
         current_path=request.url.path,

@@ -1,3 +1,5 @@
+"""The audit log page, for auditors and administrators."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request

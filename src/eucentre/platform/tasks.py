@@ -1,0 +1,204 @@
+"""The task registry: domains declare their tasks and periodic jobs as data in their own
+`tasks.py` (`TASKS = (Task(...), Periodic(...))`), and a TaskQueue registers them all on one Huey
+(SQLite in the data dir, with the consumer inside `eucentre serve`; Redis when workers run on
+several machines).
+
+Nothing lives in module state: each app, CLI command and test builds its own queue. Tasks take
+ids, open their own transactions and are idempotent: work is driven by database state (a
+report's status, an undelivered outbox row), so running one twice is harmless and a sweeper
+re-enqueues what a crash dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.api import TaskWrapper
+from huey.consumer import Consumer
+from sqlalchemy.orm import Session, sessionmaker
+
+from eucentre.config import Settings
+from eucentre.kit.blobstore import BlobStore
+from eucentre.platform.resources import Resources
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task run on demand: `function(context, *args)`."""
+
+    name: str
+    function: Callable[..., Any]
+    retries: int = 0
+    retry_delay: int = 0
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job run on a schedule: `function(context)`. The schedule is a cron expression's five
+    fields as keyword arguments (minute="*/15", hour="3"), as Huey's crontab takes them."""
+
+    name: str
+    function: Callable[..., Any]
+    minute: str = "*"
+    hour: str = "*"
+    day: str = "*"
+    month: str = "*"
+    day_of_week: str = "*"
+
+
+class TaskContext:
+    """What tasks share within one queue: settings, the database, the blob store, a way to
+    enqueue other tasks, and resources a domain builds once per queue (`shared`)."""
+
+    def __init__(self, queue: TaskQueue, outbox_handlers: Mapping[str, Any]) -> None:
+        self._queue = queue
+        self._resources = Resources()
+        self.outbox_handlers = outbox_handlers
+
+    @property
+    def settings(self) -> Settings:
+        return self._queue.settings
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        return self._queue.session_factory
+
+    @cached_property
+    def blobs(self) -> BlobStore:
+        from eucentre.blobs import blob_store
+
+        return blob_store(self.settings)
+
+    def enqueue(self, name: str, *args: Any) -> Any:
+        return self._queue.enqueue(name, *args)
+
+    def shared(self, key: str, build: Callable[[], Any]) -> Any:
+        """A resource built on first use and kept for the queue's life (an index, a table)."""
+        return self._resources.get(key, build)
+
+
+def make_huey(settings: Settings) -> Huey:
+    if settings.tasks_immediate:
+        return MemoryHuey("eucentre", immediate=True)
+    if settings.redis_url:
+        return RedisHuey("eucentre", url=settings.redis_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("eucentre", filename=str(settings.task_queue_path))
+
+
+class TaskQueue:
+    """The declared tasks, registered on a Huey. A registered task is called by name
+    (`queue.enqueue("relay_outbox")`) or as an attribute (`queue.relay_outbox()`), which enqueues
+    it (or runs it at once when the settings ask for immediate tasks)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        session_factory: sessionmaker[Session],
+        tasks: Iterable[Task | Periodic],
+        outbox_handlers: Mapping[str, Any] | None = None,
+        huey: Huey | None = None,
+    ) -> None:
+        self.settings = settings
+        self.session_factory = session_factory
+        self.huey = huey or make_huey(settings)
+        self.context = TaskContext(self, outbox_handlers or {})
+        self._consumer: Consumer | None = None
+        self._tasks: dict[str, TaskWrapper] = {}
+        self._declared: dict[str, Task | Periodic] = {}
+        for declared in (*KERNEL_TASKS, *tasks):
+            self._register(declared)
+
+    def _register(self, declared: Task | Periodic) -> None:
+        if declared.name in self._tasks:
+            raise ValueError(f"task {declared.name!r} is declared twice")
+        context, function = self.context, declared.function
+
+        def run(*args: Any) -> Any:
+            return function(context, *args)
+
+        run.__name__ = run.__qualname__ = declared.name
+        run.__doc__ = function.__doc__
+        if isinstance(declared, Periodic):
+            schedule = crontab(
+                minute=declared.minute,
+                hour=declared.hour,
+                day=declared.day,
+                month=declared.month,
+                day_of_week=declared.day_of_week,
+            )
+            wrapper = self.huey.periodic_task(schedule, name=declared.name)(run)
+        else:
+            wrapper = self.huey.task(
+                retries=declared.retries, retry_delay=declared.retry_delay, name=declared.name
+            )(run)
+        self._tasks[declared.name] = wrapper
+        self._declared[declared.name] = declared
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._tasks)
+
+    def enqueue(self, name: str, *args: Any) -> Any:
+        try:
+            wrapper = self._tasks[name]
+        except KeyError:
+            raise LookupError(f"no task named {name!r}") from None
+        return wrapper(*args)
+
+    def run(self, name: str, *args: Any) -> Any:
+        """Run a task here and now, outside the queue (a CLI command, a test, a resume)."""
+        try:
+            declared = self._declared[name]
+        except KeyError:
+            raise LookupError(f"no task named {name!r}") from None
+        return declared.function(self.context, *args)
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        tasks = self.__dict__.get("_tasks", {})
+        if name in tasks:
+            return tasks[name]
+        raise AttributeError(name)
+
+    def start_consumer(self) -> None:
+        """Worker threads and the periodic scheduler, in this process, without signal handlers
+        (uvicorn owns those)."""
+        if self._consumer is not None or self.huey.immediate:
+            return
+        self._consumer = self.huey.create_consumer(
+            workers=self.settings.worker_threads,
+            worker_type="thread",
+            periodic=True,
+            check_worker_health=False,
+        )
+        self._consumer.start()
+        log.info("task consumer started", extra={"workers": self.settings.worker_threads})
+
+    def stop_consumer(self) -> None:
+        if self._consumer is None:
+            return
+        self._consumer.stop(graceful=True)
+        self._consumer = None
+
+
+def relay_outbox(context: TaskContext) -> int:
+    """Deliver the outbox messages that are due (new ones, retries and re-sends)."""
+    from eucentre.platform import outbox
+
+    return outbox.relay(context.session_factory, handlers=context.outbox_handlers, context=context)
+
+
+# The kernel's own work: enqueued after a commit that wrote outbox messages, and every minute
+# for retries, re-sends and messages whose enqueueing a crash lost.
+KERNEL_TASKS = (
+    Task("relay_outbox", relay_outbox),
+    Periodic("relay_outbox_due", relay_outbox),
+)

@@ -1,0 +1,62 @@
+"""The reports' background work: assessing a report, and re-enqueueing what a crash dropped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from eucentre.db import transaction
+from eucentre.kit.time import utcnow
+from eucentre.platform.tasks import Periodic, Task, TaskContext
+from eucentre.reports import repository
+from eucentre.reports.assessment import AssessmentContext, assess
+from eucentre.rules.report_status import Status
+
+# A report still received/assessing this long after its last change was dropped by a crash.
+STUCK_AFTER = timedelta(minutes=2)
+
+
+def assessment_context(context: TaskContext) -> AssessmentContext:
+    """Built once per queue: the lookup index and the IP table are costly to open."""
+
+    def build() -> AssessmentContext:
+        from eucentre.indicators.lookup import LookupIndex
+        from eucentre.reports.ip_ranges import demo_ip_ranges, load_ip_ranges
+
+        settings = context.settings
+        path = settings.ip_ranges_path
+        return AssessmentContext(
+            session_factory=context.session_factory,
+            index=LookupIndex(settings.data_dir / "index"),
+            blobs=context.blobs,
+            ip_table=load_ip_ranges(path) if path else demo_ip_ranges(),
+            secret=settings.secret,
+        )
+
+    return context.shared("reports.assessment", build)
+
+
+def assess_report(context: TaskContext, report_id: int) -> str | None:
+    status = assess(assessment_context(context), report_id)
+    if status == Status.referred:
+        context.enqueue("relay_outbox")
+    return status
+
+
+def reassess_stuck_reports(context: TaskContext) -> int:
+    """Every minute: re-enqueue reports whose assessment a crash dropped."""
+    with transaction(context.session_factory) as session:
+        stuck = repository.stuck(
+            session,
+            statuses=(Status.received, Status.assessing),
+            before=utcnow() - STUCK_AFTER,
+            limit=500,
+        )
+    for report_id in stuck:
+        context.enqueue("assess_report", report_id)
+    return len(stuck)
+
+
+TASKS = (
+    Task("assess_report", assess_report, retries=3, retry_delay=10),
+    Periodic("sweep", reassess_stuck_reports),
+)
