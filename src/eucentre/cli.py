@@ -5,17 +5,22 @@ from __future__ import annotations
 import typer
 
 from eucentre.domains import installed
-from eucentre.platform.manifest import resolve
+from eucentre.platform.manifest import Domains, resolve
 
-app = typer.Typer(
-    name="eucentre",
-    help="The EU Centre's operational platform.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-)
 
-for command in installed().commands:
-    if command.group:
-        app.add_typer(resolve(command.reference), name=command.name)
-    else:
-        app.command(command.name)(resolve(command.reference))
+def build_cli(domains: Domains) -> typer.Typer:
+    cli = typer.Typer(
+        name="eucentre",
+        help="The EU Centre's operational platform.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,
+    )
+    for command in domains.commands:
+        if command.group:
+            cli.add_typer(resolve(command.reference), name=command.name)
+        else:
+            cli.command(command.name)(resolve(command.reference))
+    return cli
+
+
+app = build_cli(installed())

@@ -14,8 +14,9 @@ from eucentre import errors
 from eucentre.audit import service as audit
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
-from eucentre.complaints import accounting, decisions, policy, repository, service
+from eucentre.complaints import decisions, policy, repository, service
 from eucentre.db import after_commit, get_session
+from eucentre.indicators import accounting
 from eucentre.kit.ids import RecordId
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import Role

@@ -10,9 +10,8 @@ from eucentre import errors
 from eucentre.audit import service as audit
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
-from eucentre.complaints import accounting
 from eucentre.db import get_session
-from eucentre.indicators import guard, repository, service
+from eucentre.indicators import accounting, guard, repository, service
 from eucentre.kit.ids import RecordId
 from eucentre.models import IndicatorStatus, Role
 from eucentre.rules.indicator_status import Action
