@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.db import transaction
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import OutboxMessage
+from eucentre.platform import repository
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
@@ -61,16 +61,6 @@ def put(session: Session, kind: str, payload: dict[str, Any]) -> OutboxMessage:
     return message
 
 
-def due(session: Session, *, limit: int) -> list[int]:
-    query = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
-
-
 def relay(
     factory: sessionmaker[Session],
     *,
@@ -82,7 +72,7 @@ def relay(
     which waits (2^attempts seconds, at most an hour) and is tried again. Returns how many
     messages were sent."""
     with transaction(factory) as session:
-        ids = due(session, limit=limit)
+        ids = repository.due_outbox(session, now=utcnow(), limit=limit)
     sent = 0
     for message_id in ids:
         try:

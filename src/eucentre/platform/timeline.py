@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from eucentre.platform import repository
 
 
 class UnknownEventKind(ValueError):
@@ -55,7 +56,4 @@ class Timeline:
 
     def history(self, session: Session, case_id: int, *, where: Iterable[Any] = ()) -> list[Any]:
         """The case's events, oldest first."""
-        query = select(self.model).where(getattr(self.model, self.case_column) == case_id)
-        for condition in where:
-            query = query.where(condition)
-        return list(session.scalars(query.order_by(self.model.at, self.model.id)))
+        return repository.timeline_events(session, self.model, self.case_column, case_id, where)
