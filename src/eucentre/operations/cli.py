@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+from collections.abc import Callable
+from types import FrameType
+
 import typer
 import uvicorn
 from rich.console import Console
@@ -25,11 +30,40 @@ def upgrade() -> None:
     )
 
 
+# Requests still running when a stop is asked get this long to finish; the embedded consumer
+# then gets worker.SHUTDOWN_TIMEOUT, and the whole stays under the 10 s before a kill.
+REQUEST_GRACE_SECONDS = 4
+
+
+class _Server(uvicorn.Server):
+    """Uvicorn's server, printing the banner once it listens (after its own startup lines)."""
+
+    def __init__(self, config: uvicorn.Config, banner: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._banner = banner
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self._banner()
+
+
+def _end_quietly(signum: int, frame: FrameType | None) -> None:
+    # Uvicorn handles SIGINT/SIGTERM while it runs, shuts down gracefully, then re-raises the
+    # signal into the handlers it found: here, where the shutdown is already done, that ends
+    # the process normally (exit 0) instead of a KeyboardInterrupt or a kill by SIGTERM. A
+    # signal before uvicorn took over also lands here: nothing runs yet, so leave at once.
+    raise SystemExit(0)
+
+
 def serve(
     host: str | None = typer.Option(None, "--host", help="Default: EUCENTRE_HOST or 127.0.0.1."),
     port: int | None = typer.Option(None, "--port", help="Default: EUCENTRE_PORT or 8000."),
 ) -> None:
-    """Serve the platform (web pages, API and the embedded task consumer) until Ctrl-C."""
+    """Serve the platform (web pages, API and the embedded task consumer) until Ctrl-C or
+    SIGTERM, which let running requests and tasks finish (or hand tasks back) within 10 s."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _end_quietly)
     from eucentre.app import create_app
 
     settings = get_settings()
@@ -38,25 +72,34 @@ def serve(
     logs.configure(settings.log_level)
     app = create_app(settings, run_worker=settings.embedded_worker)
     base = f"http://{host}:{port}"
-    console.print(f"[bold]EU Centre platform[/] at {base}/  (Ctrl-C stops it)")
-    console.print(f"  staff sign-in  {base}/sign-in")
-    console.print(f"  API reference  {base}/api-docs   OpenAPI {base}/openapi.json")
-    console.print(f"  health         {base}/healthz  {base}/readyz  {base}/metrics")
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+    def banner() -> None:
+        console.print(f"[bold]EU Centre platform[/] at {base}/  (Ctrl-C stops it)")
+        console.print(f"  staff sign-in  {base}/sign-in")
+        console.print(f"  API reference  {base}/api-docs   OpenAPI {base}/openapi.json")
+        console.print(f"  health         {base}/healthz  {base}/readyz  {base}/metrics")
+
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=REQUEST_GRACE_SECONDS,
+    )
+    _Server(config, banner).run()
 
 
 def worker(
     threads: int | None = typer.Option(None, "--threads", help="Default: EUCENTRE_WORKER_THREADS."),
     periodic: bool = typer.Option(True, "--periodic/--no-periodic", help="Also run the scheduler."),
 ) -> None:
-    """Run a standalone task consumer (for several machines: set EUCENTRE_REDIS_URL)."""
+    """Run a standalone task consumer (for several machines: set EUCENTRE_REDIS_URL) until
+    SIGTERM or Ctrl-C, which let running tasks finish (or hand them back) within 10 s."""
     from eucentre.db import engine_for, make_session_factory
     from eucentre.worker import TaskQueue
 
     settings = get_settings()
     logs.configure(settings.log_level)
     queue = TaskQueue(settings, session_factory=make_session_factory(engine_for(settings)))
-    consumer = queue.huey.create_consumer(
-        workers=threads or settings.worker_threads, worker_type="thread", periodic=periodic
-    )
-    consumer.run()  # handles SIGINT/SIGTERM itself
+    queue.run_consumer(workers=threads or settings.worker_threads, periodic=periodic)
