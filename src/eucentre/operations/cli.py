@@ -69,7 +69,7 @@ def serve(
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     app = create_app(settings, run_worker=settings.embedded_worker)
     base = f"http://{host}:{port}"
 
@@ -100,6 +100,6 @@ def worker(
     from eucentre.worker import TaskQueue
 
     settings = get_settings()
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     queue = TaskQueue(settings, session_factory=make_session_factory(engine_for(settings)))
     queue.run_consumer(workers=threads or settings.worker_threads, periodic=periodic)
