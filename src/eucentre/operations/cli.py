@@ -10,10 +10,13 @@ from types import FrameType
 import typer
 import uvicorn
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.config import get_settings
+from eucentre.db import transaction
 from eucentre.kit import logs
-from eucentre.operations import migrations
+from eucentre.operations import banner, migrations
 
 console = Console()
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -48,6 +51,14 @@ class _Server(uvicorn.Server):
             self._banner()
 
 
+def _demo_loaded(session_factory: sessionmaker[Session]) -> bool:
+    try:
+        with transaction(session_factory) as session:
+            return banner.demo_loaded(session)
+    except SQLAlchemyError:
+        return False  # not migrated yet: /readyz says so, the banner need not
+
+
 def _end_quietly(signum: int, frame: FrameType | None) -> None:
     # Uvicorn handles SIGINT/SIGTERM while it runs, shuts down gracefully, then re-raises the
     # signal into the handlers it found: here, where the shutdown is already done, that ends
@@ -71,13 +82,13 @@ def serve(
     port = port or settings.port
     logs.configure(settings.log_level, settings.log_format)
     app = create_app(settings, run_worker=settings.embedded_worker)
-    base = f"http://{host}:{port}"
+    lines = banner.addresses(f"http://{host}:{port}")
+    if not settings.is_production and _demo_loaded(app.state.session_factory):
+        lines += banner.demo_credentials()
 
-    def banner() -> None:
-        console.print(f"[bold]EU Centre platform[/] at {base}/  (Ctrl-C stops it)")
-        console.print(f"  staff sign-in  {base}/sign-in")
-        console.print(f"  API reference  {base}/api-docs   OpenAPI {base}/openapi.json")
-        console.print(f"  health         {base}/healthz  {base}/readyz  {base}/metrics")
+    def show_banner() -> None:
+        console.print()
+        banner.show(console, lines)
 
     config = uvicorn.Config(
         app,
@@ -87,7 +98,7 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=REQUEST_GRACE_SECONDS,
     )
-    _Server(config, banner).run()
+    _Server(config, show_banner).run()
 
 
 def worker(
