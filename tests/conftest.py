@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import threading
 import time
 import uuid
@@ -156,6 +157,13 @@ def serve_in_thread(app: object) -> tuple[uvicorn.Server, threading.Thread, str]
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     return server, thread, f"http://127.0.0.1:{port}"
+
+
+def free_port() -> int:
+    """A loopback port free now, for a server in another process (which cannot report one)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -1,8 +1,9 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from eucentre.config import DEVELOPMENT_SECRET, InsecureConfiguration, Settings
+from eucentre.config import DEVELOPMENT_SECRET, InsecureConfiguration, LogFormat, Settings
 
 
 def test_sqlite_under_the_data_dir_by_default(tmp_path: Path) -> None:
@@ -33,3 +34,37 @@ def test_production_starts_with_a_real_secret() -> None:
     settings = Settings(environment="production", secret_key="k" * 48)
     assert settings.is_production
     assert settings.secret == b"k" * 48
+
+
+def test_logs_are_text_in_development_and_json_elsewhere() -> None:
+    assert Settings().log_format == LogFormat.text  # development is the default environment
+    assert Settings(environment="test").log_format == LogFormat.json
+    assert Settings(environment="production", secret_key="k" * 48).log_format == LogFormat.json
+
+
+@pytest.mark.parametrize(
+    ("environment", "value", "chosen"),
+    [
+        ("production", "text", LogFormat.text),
+        ("development", "json", LogFormat.json),
+        ("test", "TEXT", None),
+    ],
+)
+def test_log_format_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, environment: str, value: str, chosen: LogFormat | None
+) -> None:
+    monkeypatch.setenv("EUCENTRE_ENVIRONMENT", environment)
+    monkeypatch.setenv("EUCENTRE_SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("EUCENTRE_LOG_FORMAT", value)
+    if chosen is None:  # the values are exact words, as documented
+        with pytest.raises(ValidationError, match="log_format"):
+            Settings()
+    else:
+        assert Settings().log_format == chosen
+
+
+@pytest.mark.parametrize("value", ["yaml", "", "colour"])
+def test_a_bad_log_format_is_a_settings_error(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("EUCENTRE_LOG_FORMAT", value)
+    with pytest.raises(ValidationError, match="log_format"):
+        Settings()

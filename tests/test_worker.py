@@ -1,6 +1,7 @@
 """The task queue on both storages: a task enqueued goes through the storage and runs."""
 
 import os
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -159,3 +160,50 @@ def test_the_embedded_consumer_runs_tasks(settings, session_factory, database, t
         assert len(alarms) == 1
     finally:
         queue.stop_consumer()
+
+
+def _queue_with_a_blocking_task(settings, session_factory, tmp_path):
+    """A queue on SQLite with one extra task that runs until the test releases it (or 30 s)."""
+    huey = SqliteHuey("eucentre-test", filename=str(tmp_path / "tasks.db"))
+    queue = TaskQueue(settings, session_factory=session_factory, huey=huey)
+    running, release = threading.Event(), threading.Event()
+
+    @huey.task(name="blocking")
+    def blocking(seconds: float) -> str:
+        running.set()
+        release.wait(seconds)
+        return "done"
+
+    return queue, blocking, running, release
+
+
+def test_stopping_the_consumer_lets_a_running_task_finish(
+    settings, session_factory, tmp_path
+) -> None:
+    queue, blocking, running, release = _queue_with_a_blocking_task(
+        settings, session_factory, tmp_path
+    )
+    queue.start_consumer(periodic=False)
+    result = blocking(30)
+    assert running.wait(30)
+    threading.Timer(0.5, release.set).start()  # finishes during the stop's grace period
+    queue.stop_consumer(timeout=20)
+    assert result.get() == "done"
+    assert queue.huey.pending_count() == 0
+
+
+def test_a_task_still_running_when_the_stop_times_out_is_handed_back(
+    settings, session_factory, tmp_path
+) -> None:
+    queue, blocking, running, release = _queue_with_a_blocking_task(
+        settings, session_factory, tmp_path
+    )
+    queue.start_consumer(periodic=False)
+    blocking(30)
+    assert running.wait(30)
+    try:
+        queue.stop_consumer(timeout=0.2)
+        pending = queue.huey.pending()
+        assert [(task.name, task.args) for task in pending] == [("blocking", (30,))]
+    finally:
+        release.set()

@@ -23,6 +23,11 @@ class Environment(StrEnum):
     production = "production"
 
 
+class LogFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
 class InsecureConfiguration(RuntimeError):
     """Production was asked to start with a setting that would make it unsafe."""
 
@@ -46,6 +51,11 @@ class Settings(BaseSettings):
     sign_in_max_failures_per_address: int = 20
     sign_in_window_minutes: int = 15
     log_level: str = "INFO"
+    log_format: LogFormat = Field(
+        default=LogFormat.json,
+        description="json (one object a line, for collectors) or text (for people); default: "
+        "text in development, json otherwise.",
+    )
     ip_ranges_path: Path | None = Field(
         default=None, description="CSV network,country; default: the synthetic demo table."
     )
@@ -80,6 +90,14 @@ class Settings(BaseSettings):
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )
+
+    @model_validator(mode="after")
+    def _default_log_format(self) -> Settings:
+        # Developers read the lines; everywhere else a collector parses them.
+        chosen = "log_format" in self.model_fields_set
+        if not chosen and self.environment is Environment.development:
+            self.log_format = LogFormat.text
+        return self
 
     @model_validator(mode="after")
     def _check_blob_url(self) -> Settings:

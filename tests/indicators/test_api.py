@@ -1,7 +1,6 @@
 """The providers' API over real HTTP: lookup, change feed, export."""
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from eucentre.db import transaction
 from eucentre.indicators import service
 from eucentre.models import OrganisationKind
 from eucentre.rules.indicator_status import Action
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, free_port
 from tests.factories import make_key, make_organisation
 from tests.indicators.helpers import candidate, near, random_pdq, verified
 
@@ -137,12 +136,6 @@ def test_lookup_without_a_key_is_401_and_with_an_authority_key_403(live, session
         assert client.post("/api/v1/lookup", json={"hashes": body}).status_code == 401
         assert lookup(client, authority, body).status_code == 403
         assert lookup(client, narrow, body).status_code == 403  # key without the lookup scope
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from eucentre.auth import totp
 from eucentre.blobs import blob_store
 from eucentre.clikit import cli_transaction, fail
 from eucentre.config import get_settings
 from eucentre.demo import data
+from eucentre.operations import banner
 
 console = Console()
 demo_app = typer.Typer(help="Demo data (development only).", no_args_is_help=True)
@@ -34,27 +34,12 @@ def load() -> None:
             media_dir=settings.data_dir / "demo-media",
         )
     console.print(f"demo data: {len(created)} item(s) created" if created else "demo data present")
-    accounts = Table(title="Demo staff accounts (password: " + data.DEMO_PASSWORD + ")")
-    for column in ("email", "role", "TOTP secret"):
-        accounts.add_column(column, overflow="fold")
-    for email, role in data.DEMO_USERS:
-        accounts.add_row(email, role.value, data.demo_totp_secret(email))
-    for email, organisation in data.DEMO_OFFICERS:
-        accounts.add_row(email, f"authority officer, {organisation}", data.demo_totp_secret(email))
-    console.print(accounts)
+    # The same lines `eucentre serve` prints once it listens, where they stay in view.
+    banner.show(console, banner.demo_credentials())
     console.print(
-        "Current sign-in code: [bold]eucentre demo code EMAIL[/] "
-        "(or add the secret to an authenticator app)"
-    )
-    keys = Table(title="Demo API keys (Authorization: Bearer KEY)")
-    keys.add_column("organisation")
-    keys.add_column("key", overflow="fold")
-    for org in data.DEMO_ORGANISATIONS:
-        if org.key:
-            keys.add_row(org.name, org.key)
-    console.print(keys)
-    console.print(
-        f"Demo images (benign synthetic patterns) in {get_settings().data_dir / 'demo-media'}"
+        f"Demo images (benign synthetic patterns) in {get_settings().data_dir / 'demo-media'}",
+        soft_wrap=True,
+        highlight=False,
     )
 
 

@@ -12,6 +12,9 @@ re-enqueues what a crash dropped.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -168,25 +171,81 @@ class TaskQueue:
             return tasks[name]
         raise AttributeError(name)
 
-    def start_consumer(self) -> None:
+    def start_consumer(self, *, workers: int | None = None, periodic: bool = True) -> None:
         """Worker threads and the periodic scheduler, in this process, without signal handlers
-        (uvicorn owns those)."""
+        (uvicorn owns those in `serve`, `run_consumer` in `eucentre worker`)."""
         if self._consumer is not None or self.huey.immediate:
             return
-        self._consumer = self.huey.create_consumer(
-            workers=self.settings.worker_threads,
+        workers = workers or self.settings.worker_threads
+        self._consumer = _EmbeddedConsumer(
+            self.huey,
+            workers=workers,
             worker_type="thread",
-            periodic=True,
+            periodic=periodic,
             check_worker_health=False,
         )
         self._consumer.start()
-        log.info("task consumer started", extra={"workers": self.settings.worker_threads})
+        log.info("task consumer started", extra={"workers": workers, "periodic": periodic})
 
-    def stop_consumer(self) -> None:
-        if self._consumer is None:
+    def stop_consumer(self, timeout: float | None = None) -> None:
+        """Let running tasks finish for up to `timeout` seconds (SHUTDOWN_TIMEOUT), then put
+        back on the queue whatever still runs: the process is about to end and would cut it
+        off."""
+        consumer, self._consumer = self._consumer, None
+        if consumer is None:
             return
-        self._consumer.stop(graceful=True)
-        self._consumer = None
+        timeout = SHUTDOWN_TIMEOUT if timeout is None else timeout
+        consumer.stop_flag.set()
+        deadline = time.monotonic() + timeout
+        for _, thread in consumer.worker_threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        consumer.scheduler.join(max(deadline - time.monotonic(), 0))
+        handed_back = _hand_back(self.huey)
+        log.info("task consumer stopped", extra={"handed_back": handed_back})
+
+    def run_consumer(self, *, workers: int | None = None, periodic: bool = True) -> None:
+        """`eucentre worker`: consume until SIGTERM or SIGINT, then stop as `serve` does.
+        Huey's own `Consumer.run` would stop at once on SIGTERM, cutting running tasks off."""
+        stopping = threading.Event()
+        previous = {
+            signum: signal.signal(signum, lambda *_: stopping.set())
+            for signum in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            self.start_consumer(workers=workers, periodic=periodic)
+            while not stopping.wait(HEALTH_CHECK_SECONDS):
+                if self._consumer is not None:
+                    self._consumer.check_worker_health()
+            log.info("stopping on signal")
+        finally:
+            self.stop_consumer()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+
+# What a stop may take: `serve` first gives requests their time (uvicorn's graceful timeout)
+# and the whole must stay under the 10 s an orchestrator waits before it kills.
+SHUTDOWN_TIMEOUT = 4.0
+HEALTH_CHECK_SECONDS = 10.0
+
+
+class _EmbeddedConsumer(Consumer):
+    """Huey's consumer without the signal handlers its `start()` installs: they would replace
+    uvicorn's (SIGTERM ignored, only a second Ctrl-C killing the server). Whoever runs the
+    consumer owns the signals and calls `stop_consumer`."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def _hand_back(huey: Huey) -> int:
+    """Enqueue again the tasks still running. Tasks are idempotent, so one that finishes after
+    all is merely repeated; one cut off by the process's end is resumed by the next consumer."""
+    running = list(huey._tasks_in_flight)
+    for task in running:
+        huey.enqueue(task)
+        log.warning("task handed back", extra={"task": task.name, "task_id": task.id})
+    return len(running)
 
 
 def relay_outbox(context: TaskContext) -> int:
