@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from eucentre.indicators.lookup import indicator_of, vpdq_frame_entries  # noqa: E402
+from eucentre.indicators.lookup import frame_entries, indicator_of  # noqa: E402
 from eucentre.matching import HashIndex  # noqa: E402
 from eucentre.media.video import VPDQ_DISTANCE_THRESHOLD, vpdq_compare  # noqa: E402
 
@@ -102,7 +102,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        entries = [e for i, frames in stored for e in vpdq_frame_entries(i, ",".join(frames))]
+        entries = [e for i, frames in stored for e in frame_entries(i, ",".join(frames))]
         index = HashIndex.build(
             Path(tmp) / "frames", "pdq", [e for e, _ in entries], [v for _, v in entries]
         )

@@ -16,6 +16,7 @@ from eucentre.models import (
     Referral,
     Report,
     ReportItem,
+    ReportItemHash,
     ReportMatch,
 )
 
@@ -42,7 +43,12 @@ def removal(
     )
     session.add(report)
     session.flush()
-    item = ReportItem(report_id=report.id, kind="hash", pdq=indicator.value, hashed=True)
+    item = ReportItem(
+        report_id=report.id,
+        kind="hash",
+        hashed=True,
+        hashes=[ReportItemHash.of(indicator.signal, indicator.value)],
+    )
     session.add(item)
     session.flush()
     session.add(

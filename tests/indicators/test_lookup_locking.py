@@ -39,7 +39,7 @@ def test_a_catch_up_waiting_for_the_database_does_not_hold_the_index(
         other.start()
         catching_up.wait()
         other.join(timeout=0.5)  # let it reach the database (or, before the fix, the locks)
-        hits = index.search_pdq(writer, [Query("pdq", stored, {})], 31)
+        hits = index.search(writer, "pdq", [Query("pdq", stored, {})], 31)
     other.join()
 
     assert failures == []

@@ -125,7 +125,7 @@ def test_the_frame_index_follows_the_change_feed(session_factory, tmp_path) -> N
         one = verified(session, ",".join(first), signal="vpdq").id
     assert matched(first) == [one]
     assert matched(second) == []
-    built = (index.pdq_dir.parent / "indicators-vpdq-frames" / "CURRENT").read_text()
+    built = (index.root / "indicators-vpdq-frames" / "CURRENT").read_text()
 
     with transaction(session_factory) as session:
         two = verified(session, ",".join(second + second[:2]), signal="vpdq").id
@@ -136,5 +136,5 @@ def test_the_frame_index_follows_the_change_feed(session_factory, tmp_path) -> N
             session, actor="user:9", indicator_id=one, action=Action.retire, reason="test"
         )
     assert matched(first) == []
-    assert (index.pdq_dir.parent / "indicators-vpdq-frames" / "CURRENT").read_text() == built
-    assert len(index.vpdq_frames.index) == len(second)
+    assert (index.root / "indicators-vpdq-frames" / "CURRENT").read_text() == built
+    assert len(index.indexes["vpdq"].index) == len(second)

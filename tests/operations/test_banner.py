@@ -14,6 +14,8 @@ from rich.console import Console
 from eucentre.blobs import blob_store
 from eucentre.db import transaction
 from eucentre.demo import data
+from eucentre.demo.banner import demo_credentials
+from eucentre.kit.console import show
 from eucentre.operations import banner
 from tests.operations.helpers import server
 
@@ -32,7 +34,7 @@ def copyable_values() -> list[str]:
 def test_no_value_is_split_across_lines_on_a_narrow_terminal(width: int) -> None:
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=True, color_system=None)
-    banner.show(console, banner.addresses(BASE) + banner.demo_credentials())
+    show(console, banner.addresses(BASE) + demo_credentials())
     lines = out.getvalue().splitlines()
     for value in copyable_values():
         assert any(value in line for line in lines), f"{value} is not whole on one line"
@@ -43,7 +45,7 @@ def test_no_value_is_split_across_lines_on_a_narrow_terminal(width: int) -> None
 
 def test_each_value_is_on_a_line_of_its_own() -> None:
     out = io.StringIO()
-    banner.show(Console(file=out, width=80), banner.demo_credentials())
+    show(Console(file=out, width=80), demo_credentials())
     lines = [line.strip() for line in out.getvalue().splitlines()]
     for email, _ in data.DEMO_USERS:
         assert f"TOTP secret  {data.demo_totp_secret(email)}" in lines

@@ -9,8 +9,8 @@ from eucentre.auth import totp
 from eucentre.blobs import blob_store
 from eucentre.clikit import cli_transaction, fail
 from eucentre.config import get_settings
-from eucentre.demo import data
-from eucentre.operations import banner
+from eucentre.demo import banner, data
+from eucentre.kit.console import show
 
 console = Console()
 demo_app = typer.Typer(help="Demo data (development only).", no_args_is_help=True)
@@ -35,7 +35,7 @@ def load() -> None:
         )
     console.print(f"demo data: {len(created)} item(s) created" if created else "demo data present")
     # The same lines `eucentre serve` prints once it listens, where they stay in view.
-    banner.show(console, banner.demo_credentials())
+    show(console, banner.demo_credentials())
     console.print(
         f"Demo images (benign synthetic patterns) in {get_settings().data_dir / 'demo-media'}",
         soft_wrap=True,

@@ -20,6 +20,7 @@ from eucentre.media.hashing import hash_file
 from eucentre.models import OrganisationKind, Role
 from eucentre.models.staff import AUTHORITY_OFFICER
 from eucentre.rules.indicator_status import Action
+from eucentre.signals import MediaFile, registry
 
 DEMO_ACTOR = "demo"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed on purpose; demo refuses production
@@ -149,8 +150,11 @@ def load_indicators(session: Session, *, blobs: BlobStore, media_dir: Path) -> l
     analysts = [repository.user_by_email(session, email) for email in DEMO_USERS_WHO_CONFIRM]
     images = media.write_demo_images(media_dir)
     for position, path in enumerate(images):
-        record = hash_file(path)
-        if indicator_repository.by_value(session, "pdq", record["pdq"]) is not None:
+        found = registry.hash_media(MediaFile(path.read_bytes(), hash_file(path)))
+        if any(
+            indicator_repository.by_value(session, signal, value) is not None
+            for signal, value, _ in indicator_service.media_candidates(found)
+        ):
             continue
         made = candidates_from_file(
             session,
@@ -172,13 +176,9 @@ def load_indicators(session: Session, *, blobs: BlobStore, media_dir: Path) -> l
                         action=Action.confirm,
                     )
     benign = media.write_demo_images(media_dir / "benign", first_seed=100, count=1)[0]
-    record = hash_file(benign)
-    for signal in ("pdq", "md5"):
+    found = registry.hash_media(MediaFile(benign.read_bytes(), hash_file(benign)))
+    for signal, value, _ in indicator_service.media_candidates(found):
         indicator_service.add_benign(
-            session,
-            actor=DEMO_ACTOR,
-            signal=signal,
-            value=record[signal],
-            label="demo benign pattern",
+            session, actor=DEMO_ACTOR, signal=signal, value=value, label="demo benign pattern"
         )
     return created

@@ -24,10 +24,12 @@ from eucentre.indicators.schemas import (
 )
 from eucentre.kit.ids import MAX_ID
 from eucentre.kit.time import as_utc
+from eucentre.signals import registry
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 PROVIDERS = {PrincipalKind.provider}
-ExportSignal = Literal["pdq", "md5", "sha256", "url", "vpdq"]
+# The signal types registered when the API is built (the OpenAPI document lists them).
+ExportSignal = Literal[registry.names()]  # type: ignore[valid-type]
 
 
 def lookup_index(app: FastAPI) -> LookupIndex:

@@ -15,6 +15,7 @@ from eucentre.indicators import importer, service
 from eucentre.indicators.media import MediaRefused, candidates_from_file
 from eucentre.media.errors import MediaError
 from eucentre.media.hashing import hash_file
+from eucentre.signals import MediaFile, registry
 
 console = Console()
 indicators_app = typer.Typer(help="The Centre's indicator lists.", no_args_is_help=True)
@@ -120,19 +121,21 @@ def guard_add(
         for path in _files(paths):
             try:
                 record = hash_file(path)
+                found = registry.hash_media(MediaFile(path.read_bytes(), record))
             except MediaError as bad:
                 err_console.print(f"skipped {path}: {bad.code}: {bad}")
                 continue
-            for signal in ("pdq", "md5", "sha256"):
-                if signal in record:
-                    caught = service.add_benign(
-                        session,
-                        actor=CLI_ACTOR,
-                        signal=signal,
-                        value=record[signal],
-                        label=label or path.name,
-                    )
-                    for indicator_id in caught:
-                        console.print(f"indicator {indicator_id} disputed: it matches {path.name}")
+            for signal, hashed in found.items():
+                if not registry[signal].guarded:
+                    continue
+                caught = service.add_benign(
+                    session,
+                    actor=CLI_ACTOR,
+                    signal=signal,
+                    value=hashed.value,
+                    label=label or path.name,
+                )
+                for indicator_id in caught:
+                    console.print(f"indicator {indicator_id} disputed: it matches {path.name}")
             added += 1
     console.print(f"{added} file(s) in the benign guard")

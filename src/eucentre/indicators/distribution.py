@@ -15,17 +15,8 @@ from eucentre.indicators import repository
 from eucentre.indicators.lookup import Hit, LookupIndex, Query
 from eucentre.kit.crypto import sha256_hex
 from eucentre.kit.time import as_utc
-from eucentre.media.video import VPDQ_DISTANCE_THRESHOLD, vpdq_compare
 from eucentre.models import Indicator, IndicatorMatch
-
-# ThreatExchange names for our signals, for the ThreatExchange-style CSV.
-THREATEXCHANGE_TYPES = {
-    "pdq": "HASH_PDQ",
-    "md5": "HASH_MD5",
-    "sha256": "HASH_SHA256",
-    "url": "URI",
-    "vpdq": "HASH_VIDEO_MD5_VPDQ",
-}
+from eucentre.signals import Lookup, SignalType, registry
 
 
 @dataclass(frozen=True)
@@ -40,33 +31,28 @@ def lookup(
     *,
     index: LookupIndex,
     queries: Sequence[Query],
-    max_distance: int,
+    max_distance: int | None,
     organisation_id: int | None,
     context: str = "lookup",
 ) -> list[list[LookupMatch]]:
-    """Per query, the verified indicators it matches. Each match is recorded (as a hash of the
-    queried value) so overbroad indicators and error rates can be counted."""
+    """Per query, the verified indicators it matches, found by the lookup its signal type
+    declares. `max_distance` bounds the Hamming-indexed signals (None: each signal type's
+    default threshold). Each match is recorded (as a hash of the queried value) so overbroad
+    indicators and error rates can be counted."""
     results: list[list[Hit]] = [[] for _ in queries]
-    pdq_positions = [i for i, q in enumerate(queries) if q.signal == "pdq"]
-    if pdq_positions:
-        found = index.search_pdq(session, [queries[i] for i in pdq_positions], max_distance)
-        for position, hits in zip(pdq_positions, found, strict=True):
-            results[position] = hits
-    for signal in ("md5", "sha256", "url"):
-        positions = [i for i, q in enumerate(queries) if q.signal == signal]
+    for signal_type in registry:
+        positions = [i for i, q in enumerate(queries) if q.signal == signal_type.name]
         if not positions:
             continue
-        by_value = {
-            ind.value: ind.id
-            for ind in repository.verified_by_values(
-                session, signal, [queries[i].value for i in positions]
-            )
-        }
-        for position in positions:
-            indicator_id = by_value.get(queries[position].value)
-            if indicator_id is not None:
-                results[position] = [Hit(indicator_id, 0, "original")]
-    _match_videos(session, index, queries, results)
+        if signal_type.lookup is Lookup.hamming:
+            limit = signal_type.default_threshold if max_distance is None else max_distance
+            found = index.search(session, signal_type.name, [queries[i] for i in positions], limit)
+            for position, hits in zip(positions, found, strict=True):
+                results[position] = hits
+        elif signal_type.lookup is Lookup.frames:
+            _match_videos(session, index, signal_type, queries, positions, results)
+        else:
+            _match_exact(session, signal_type.name, queries, positions, results)
     indicators = repository.indicators_by_ids(
         session, (h.indicator_id for hits in results for h in hits)
     )
@@ -91,26 +77,49 @@ def lookup(
     return answer
 
 
-def _match_videos(
-    session: Session, index: LookupIndex, queries: Sequence[Query], results: list[list[Hit]]
+def _match_exact(
+    session: Session,
+    signal: str,
+    queries: Sequence[Query],
+    positions: list[int],
+    results: list[list[Hit]],
 ) -> None:
-    """vPDQ queries against verified vPDQ indicators by the vPDQ rule (enough of the frames of
-    each video within PDQ distance of the other's). The index of indicator frames narrows each
-    query to the indicators sharing at least one frame with it; only those are compared whole.
-    The distance reported is the share of frames, in percent, left unmatched on the weaker side
-    (0: every frame matches)."""
-    positions = [i for i, q in enumerate(queries) if q.signal == "vpdq"]
-    if not positions:
-        return
+    by_value = {
+        ind.value: ind.id
+        for ind in repository.verified_by_values(
+            session, signal, [queries[i].value for i in positions]
+        )
+    }
+    for position in positions:
+        indicator_id = by_value.get(queries[position].value)
+        if indicator_id is not None:
+            results[position] = [Hit(indicator_id, 0, "original")]
+
+
+def _match_videos(
+    session: Session,
+    index: LookupIndex,
+    signal_type: SignalType,
+    queries: Sequence[Query],
+    positions: list[int],
+    results: list[list[Hit]],
+) -> None:
+    """Videos against verified indicators of the signal by its rule (for vPDQ, enough of the
+    frames of each video within PDQ distance of the other's). The index of indicator frames
+    narrows each query to the indicators sharing at least one frame with it; only those are
+    compared whole, and the signal type says what distance to report."""
+    assert signal_type.match_distance is not None
     videos = [queries[i].value.split(",") for i in positions]
-    candidates = index.vpdq_candidates(session, videos, VPDQ_DISTANCE_THRESHOLD)
+    candidates = index.frame_candidates(
+        session, signal_type.name, videos, signal_type.frame_threshold
+    )
     stored = repository.indicators_by_ids(session, set().union(*candidates))
-    for position, frames, found in zip(positions, videos, candidates, strict=True):
+    for position, found in zip(positions, candidates, strict=True):
         for indicator_id in sorted(found):
-            verdict = vpdq_compare(frames, stored[indicator_id].value.split(","))
-            if verdict.is_match:
-                unmatched = 1 - min(verdict.query_match, verdict.compared_match)
-                results[position].append(Hit(indicator_id, round(100 * unmatched), "vpdq"))
+            theirs = stored[indicator_id].value
+            distance = signal_type.match_distance(queries[position].value, theirs)
+            if distance is not None:
+                results[position].append(Hit(indicator_id, distance, signal_type.name))
 
 
 def export_rows(factory: sessionmaker[Session], signal: str) -> Iterator[Indicator]:
@@ -130,7 +139,7 @@ def export_csv(factory: sessionmaker[Session], signal: str) -> Iterator[str]:
         writer.writerow(
             [
                 indicator.id,
-                THREATEXCHANGE_TYPES[indicator.signal],
+                registry[indicator.signal].export_type,
                 indicator.value,
                 " ".join(tags),
                 as_utc(indicator.updated_at).isoformat(),

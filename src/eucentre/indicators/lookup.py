@@ -1,7 +1,8 @@
 """The providers' lookup, backed by the matching engine and kept current from the change feed.
 
-Each serving process holds a `LookupIndex` over shared, memory-mapped index directories: one of
-verified PDQ indicators, and one of the frames of verified vPDQ indicators. Before answering, a
+Each serving process holds a `LookupIndex` over shared, memory-mapped index directories, one
+per signal type whose lookup is an index (`eucentre.signals`): verified PDQ indicators, and the
+frames of verified vPDQ indicators. Before answering, a
 process catches the indexes up with the database's change feed (at most every `sync_interval`
 seconds): under a file lock, whoever comes first applies the new changes and moves the cursors,
 the others just pick up the indexes' delta logs. No change needs a rebuild.
@@ -26,10 +27,11 @@ from eucentre.db import transaction
 from eucentre.indicators import repository
 from eucentre.matching import HashIndex, Match
 from eucentre.models import IndicatorStatus
+from eucentre.signals import Lookup, SignalType, registry
 
 CURSOR_FILE = "feed_cursor"
 SYNC_BATCH = 10_000
-ZERO_PDQ = "0" * 64
+ZERO_HASH = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -47,19 +49,22 @@ class Hit:
     variant: str
 
 
-# How an indicator's value becomes index entries: (entry id, PDQ hex) pairs. The value of an
-# indicator never changes, so its entries can be recomputed to remove them.
+# How an indicator's value becomes index entries: (entry id, 256-bit hex) pairs. The value of
+# an indicator never changes, so its entries can be recomputed to remove them.
 Entries = Callable[[int, str], list[tuple[str, str]]]
 
 
-def pdq_entries(indicator_id: int, value: str) -> list[tuple[str, str]]:
+def whole_entries(indicator_id: int, value: str) -> list[tuple[str, str]]:
     return [(str(indicator_id), value)]
 
 
-def vpdq_frame_entries(indicator_id: int, value: str) -> list[tuple[str, str]]:
+def frame_entries(indicator_id: int, value: str) -> list[tuple[str, str]]:
     """One entry per distinct frame, named `<indicator id>:<n>`."""
     frames = dict.fromkeys(value.split(","))
     return [(f"{indicator_id}:{n}", frame) for n, frame in enumerate(frames)]
+
+
+ENTRIES: dict[Lookup, Entries] = {Lookup.hamming: whole_entries, Lookup.frames: frame_entries}
 
 
 def indicator_of(entry_id: str) -> int:
@@ -102,6 +107,7 @@ class FeedIndex:
             for entry_id, value in self.entries(indicator.id, indicator.value):
                 ids.append(entry_id)
                 hashes.append(value)
+        # Every indexed signal is 256-bit hex, which the matching engine's "pdq" codec holds.
         HashIndex.build(self.directory, "pdq", ids, hashes, overwrite=True)
         self._write_cursor(head)
 
@@ -141,19 +147,23 @@ class FeedIndex:
         os.replace(tmp, target)
 
 
+def _index_name(signal_type: SignalType) -> str:
+    return signal_type.index_name or f"indicators-{signal_type.name}"
+
+
 class LookupIndex:
     def __init__(self, root: Path, *, sync_interval: float = 0.5) -> None:
         self.root = root
         self.sync_interval = sync_interval
-        self.pdq = FeedIndex(root / "indicators-pdq", "pdq", pdq_entries)
-        self.vpdq_frames = FeedIndex(root / "indicators-vpdq-frames", "vpdq", vpdq_frame_entries)
+        # The signal types registered when the process starts; each index is keyed by signal.
+        self.indexes = {
+            s.name: FeedIndex(root / _index_name(s), s.name, ENTRIES[s.lookup])
+            for s in registry
+            if s.lookup in ENTRIES
+        }
         self._synced_at = 0.0
         self._warm = False
         self._mutex = threading.Lock()
-
-    @property
-    def pdq_dir(self) -> Path:
-        return self.pdq.directory
 
     def sync(self, session: Session, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -172,8 +182,8 @@ class LookupIndex:
             with open(self.root / "indicators-pdq.lock", "a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 try:
-                    self.pdq.catch_up(session)
-                    self.vpdq_frames.catch_up(session)
+                    for feed in self.indexes.values():
+                        feed.catch_up(session)
                 finally:
                     fcntl.flock(lock, fcntl.LOCK_UN)
             self._synced_at = now
@@ -186,15 +196,18 @@ class LookupIndex:
             return
         with transaction(session_factory) as session:
             self.sync(session)
-        if not self._warm and self.pdq.index is not None:
-            self.pdq.index.search([ZERO_PDQ], 0)
+        if not self._warm:
+            for feed in self.indexes.values():
+                if feed.index is not None:
+                    feed.index.search([ZERO_HASH], 0)
             self._warm = True
 
-    def search_pdq(
-        self, session: Session, queries: Sequence[Query], max_distance: int
+    def search(
+        self, session: Session, signal: str, queries: Sequence[Query], max_distance: int
     ) -> list[list[Hit]]:
+        """Per query, the verified indicators of `signal` within `max_distance` bits."""
         self.sync(session)
-        index = self.pdq.index
+        index = self.indexes[signal].index
         assert index is not None
         if not queries:
             return []
@@ -206,14 +219,14 @@ class LookupIndex:
             found = index.search([q.value for q in queries], max_distance)
         return self._only_verified(session, found)
 
-    def vpdq_candidates(
-        self, session: Session, videos: Sequence[Sequence[str]], max_distance: int
+    def frame_candidates(
+        self, session: Session, signal: str, videos: Sequence[Sequence[str]], max_distance: int
     ) -> list[set[int]]:
-        """Per video (its frames' PDQ hashes), the verified vPDQ indicators with at least one
-        frame within `max_distance` of one of its frames. The vPDQ rule needs a share of
+        """Per video (its frames' hashes), the verified indicators of `signal` with at least
+        one frame within `max_distance` of one of its frames. The vPDQ rule needs a share of
         matching frames above zero, so no indicator outside this set can match."""
         self.sync(session)
-        index = self.vpdq_frames.index
+        index = self.indexes[signal].index
         assert index is not None
         frames = [frame for video in videos for frame in video]
         found = index.search(frames, max_distance) if frames else []

@@ -1,5 +1,5 @@
-"""Candidates from media files: hash them, keep the file encrypted, create PDQ and MD5
-candidates that point at it."""
+"""Candidates from media files: hash them, keep the file encrypted, create the candidates its
+hashes become (PDQ and MD5 today, `service.media_candidates`) that point at it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from eucentre.kit.blobstore import BlobStore
 from eucentre.media.errors import MediaError
 from eucentre.media.hashing import hash_file
 from eucentre.models import Indicator
+from eucentre.signals import MediaFile, registry
 
 
 class MediaRefused(ValueError):
@@ -31,18 +32,17 @@ def candidates_from_file(
 ) -> list[Indicator]:
     try:
         record = hash_file(path)
+        data = path.read_bytes()
+        found = registry.hash_media(MediaFile(data, record))
     except MediaError as bad:
         raise MediaRefused(f"{path.name}: {bad.code}: {bad}") from bad
     if record.get("media_type") != "image":
         raise MediaRefused(f"{path.name}: only images become indicators here")
     if not record.get("indicator_eligible", True):
         raise MediaRefused(f"{path.name}: PDQ quality {record['pdq_quality']} is too low")
-    blob_id = blobs.put(path.read_bytes())
+    blob_id = blobs.put(data)
     made = []
-    for signal, value, quality in (
-        ("pdq", record["pdq"], record["pdq_quality"]),
-        ("md5", record["md5"], None),
-    ):
+    for signal, value, quality in service.media_candidates(found):
         indicator, _ = service.create(
             session,
             actor=actor,

@@ -6,18 +6,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from eucentre.indicators.values import MAX_VPDQ_FRAMES, InvalidValue, normalise
 from eucentre.matching.codec import DIHEDRAL_VARIANTS
+from eucentre.media.signals import VARIANT_ALIASES
+from eucentre.signals import registry
 
 MAX_LOOKUP = 1000
-# `eucentre hash` names the dihedral hashes after the transform (rotate90, flip_left_right...);
-# the matching engine uses short labels. Both are accepted.
-VARIANT_ALIASES = {
-    "rotate90": "rot90",
-    "rotate180": "rot180",
-    "rotate270": "rot270",
-    "flip_left_right": "flip_h",
-    "flip_top_bottom": "flip_v",
-}
-LookupSignal = Literal["pdq", "md5", "sha256", "url", "vpdq"]
+# The signal types registered when the API is built (the OpenAPI document lists them).
+LookupSignal = Literal[registry.names()]  # type: ignore[valid-type]
 
 
 class HashIn(BaseModel):
@@ -45,8 +39,11 @@ class HashIn(BaseModel):
     @field_validator("variants")
     @classmethod
     def _variants(cls, variants: dict[str, str], info):  # type: ignore[no-untyped-def]
-        if variants and info.data.get("signal") != "pdq":
-            raise ValueError("variants are for PDQ hashes only")
+        signal = info.data.get("signal", "")
+        with_variants = [s for s in registry if s.variants]
+        if variants and signal not in {s.name for s in with_variants}:
+            labels = " and ".join(s.label for s in with_variants)
+            raise ValueError(f"variants are for {labels} hashes only")
         allowed = set(DIHEDRAL_VARIANTS) - {"original"}
         clean = {}
         for label, value in variants.items():
@@ -55,7 +52,7 @@ class HashIn(BaseModel):
                 known = ", ".join(sorted(allowed | set(VARIANT_ALIASES)))
                 raise ValueError(f"unknown variant {label!r}; one of {known}")
             try:
-                clean[label] = normalise("pdq", value)
+                clean[label] = normalise(signal, value)
             except InvalidValue as bad:
                 raise ValueError(f"{label}: {bad}") from bad
         return clean

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -13,7 +13,6 @@ from eucentre.indicators import guard, repository
 from eucentre.indicators.values import InvalidValue, normalise
 from eucentre.models import Indicator, IndicatorEvent, IndicatorSource, IndicatorStatus
 from eucentre.rules.indicator_status import (
-    MIN_PDQ_QUALITY,
     Action,
     Facts,
     Status,
@@ -21,13 +20,34 @@ from eucentre.rules.indicator_status import (
     distributed,
     next_status,
 )
+from eucentre.signals import Hashed, Lookup, registry
 
-DEFAULT_LIST = {"url": "url_blocking"}
 SOURCE_KINDS = ("assessment", "authority", "import", "analyst", "demo")
 
 
 def default_lists(signal: str) -> list[str]:
-    return [DEFAULT_LIST.get(signal, "known_material")]
+    signal_type = registry.get(signal)
+    return [signal_type.default_list if signal_type else "known_material"]
+
+
+def _rates_quality(signal: str) -> bool:
+    signal_type = registry.get(signal)
+    return signal_type is not None and signal_type.min_quality is not None
+
+
+def media_candidates(found: Mapping[str, Hashed]) -> list[tuple[str, str, int | None]]:
+    """(signal, value, quality) of the candidates a file's hashes become: those of the signal
+    types marked `candidate_from_media`, provided the file has a quality-rated hash (an
+    image's PDQ) good enough to be an indicator. None otherwise (a video, a flat image)."""
+    known = {s: registry[s] for s in found if s in registry}
+    rated = [(known[s], h) for s, h in found.items() if s in known and known[s].min_quality]
+    if not rated or any((h.quality or 0) < (t.min_quality or 0) for t, h in rated):
+        return []
+    return [
+        (s, h.value, h.quality if known[s].min_quality is not None else None)
+        for s, h in found.items()
+        if s in known and known[s].candidate_from_media
+    ]
 
 
 @dataclass(frozen=True)
@@ -55,13 +75,12 @@ def create(
         value = normalise(candidate.signal, candidate.value)
     except InvalidValue as bad:
         raise errors.UnprocessableEntity(str(bad), code="invalid_value") from bad
-    if (
-        candidate.signal == "pdq"
-        and candidate.quality is not None
-        and candidate.quality < MIN_PDQ_QUALITY
-    ):
+    signal_type = registry.get(candidate.signal)
+    floor = signal_type.min_quality if signal_type else None
+    if floor is not None and candidate.quality is not None and candidate.quality < floor:
+        label = signal_type.label if signal_type else candidate.signal
         raise errors.UnprocessableEntity(
-            f"PDQ quality {candidate.quality} is under {MIN_PDQ_QUALITY}: too little detail to be "
+            f"{label} quality {candidate.quality} is under {floor}: too little detail to be "
             "an indicator",
             code="low_quality",
         )
@@ -150,7 +169,7 @@ def decide(
         status=before,
         confirmed_by=repository.confirmers(session, indicator.id),
         guard_hits=tuple(guard.hits(session, indicator.signal, indicator.value)),
-        quality=indicator.quality if indicator.signal == "pdq" else None,
+        quality=indicator.quality if _rates_quality(indicator.signal) else None,
     )
     try:
         after = next_status(facts, action, actor=actor, reason=reason)
@@ -226,19 +245,21 @@ def add_benign(session: Session, *, actor: str, signal: str, value: str, label: 
 
 
 def _verified_caught_by(session: Session, signal: str, benign_value: str) -> list[Indicator]:
-    if signal != "pdq":
+    signal_type = registry.get(signal)
+    if signal_type is None or signal_type.lookup is not Lookup.hamming:
         found = repository.by_value(session, signal, benign_value)
         return [found] if found is not None and found.status == IndicatorStatus.verified else []
     caught: list[Indicator] = []
     batch: list[Indicator] = []
-    limit = guard.SIGNAL_TYPES["pdq"].default_threshold
+    limit = signal_type.default_threshold
 
     def flush() -> None:
-        distances = guard.pdq_distances(benign_value, guard.pdq_words([i.value for i in batch]))
+        words = guard.hamming_words([i.value for i in batch])
+        distances = guard.hamming_distances(benign_value, words)
         caught.extend(i for i, d in zip(batch, distances, strict=True) if d <= limit)
         batch.clear()
 
-    for indicator in repository.iter_verified(session, "pdq"):
+    for indicator in repository.iter_verified(session, signal):
         batch.append(indicator)
         if len(batch) == 5000:
             flush()

@@ -30,6 +30,7 @@ from eucentre.models.report import (
     Report,
     ReportEvent,
     ReportItem,
+    ReportItemHash,
     ReportMatch,
 )
 from eucentre.models.staff import Role, SignInAttempt, StaffSession, StaffUser
@@ -61,6 +62,7 @@ __all__ = [
     "Report",
     "ReportEvent",
     "ReportItem",
+    "ReportItemHash",
     "ReportMatch",
     "OrganisationKind",
     "Role",

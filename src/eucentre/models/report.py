@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eucentre.kit.time import utcnow
 from eucentre.models.base import Base, TimelineEventColumns
@@ -54,6 +55,45 @@ class Report(Base):
     hold_until: Mapped[datetime | None]
 
 
+class ReportItemHash(Base):
+    """One signal's value for a report item. Rows, not a column per signal, so that a new
+    signal type (eucentre.signals) needs no migration."""
+
+    __tablename__ = "report_item_hashes"
+    __table_args__ = (
+        UniqueConstraint("item_id", "signal", name="uq_report_item_hashes_item_id"),
+        # Values are unbounded (a long video's vPDQ), so exact look-ups go through a digest.
+        Index("ix_report_item_hashes_signal_value_digest", "signal", "value_digest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("report_items.id"))
+    signal: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(Text)
+    value_digest: Mapped[str] = mapped_column(String(64))
+    quality: Mapped[int | None]
+    # What only this signal type reads: PDQ's rotated and mirrored variants (variant -> hash),
+    # a video's frames ([{frame, timestamp}], in the order of the value's hashes).
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    @classmethod
+    def of(
+        cls,
+        signal: str,
+        value: str,
+        *,
+        quality: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> ReportItemHash:
+        return cls(
+            signal=signal,
+            value=value,
+            value_digest=hashlib.sha256(value.encode()).hexdigest(),
+            quality=quality,
+            details=details,
+        )
+
+
 class ReportItem(Base):
     """One piece of content: a file (kept encrypted in the blob store) or a declared hash."""
 
@@ -65,17 +105,21 @@ class ReportItem(Base):
     blob_id: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None]
     media_type: Mapped[str | None] = mapped_column(String(16))
-    md5: Mapped[str | None] = mapped_column(String(32), index=True)
-    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    pdq: Mapped[str | None] = mapped_column(String(64))
-    pdq_quality: Mapped[int | None]
-    # Rotated and mirrored PDQ (variant -> hash) and video frames ([{frame, timestamp, pdq}]).
-    pdq_variants: Mapped[dict[str, str] | None] = mapped_column(JSON)
-    vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     hashed: Mapped[bool] = mapped_column(default=False)
     error_code: Mapped[str | None] = mapped_column(String(32))
     # Set when the file was deleted at the end of its retention (its hashes stay).
     file_deleted_at: Mapped[datetime | None]
+
+    hashes: Mapped[list[ReportItemHash]] = relationship(
+        lazy="selectin", order_by=ReportItemHash.id, cascade="all, delete-orphan"
+    )
+
+    def hash_of(self, signal: str) -> ReportItemHash | None:
+        return next((h for h in self.hashes if h.signal == signal), None)
+
+    def value_of(self, signal: str) -> str | None:
+        found = self.hash_of(signal)
+        return found.value if found else None
 
 
 class ReportMatch(Base):

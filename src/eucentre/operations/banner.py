@@ -1,24 +1,9 @@
-"""What `eucentre serve` prints once it listens, and `eucentre demo load` prints of it: addresses,
-demo accounts and keys, each value whole on its own line and never wrapped, so it can be copied
-from a terminal of any width (a table folds e-mails and secrets across lines)."""
+"""What `eucentre serve` prints once it listens: its addresses, one whole value a line (see
+kit/console.py); the demo accounts and keys follow (demo/banner.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from rich.console import Console
-from rich.text import Text
-from sqlalchemy.orm import Session
-
-from eucentre.auth import repository
-from eucentre.demo import data
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    heading: bool = False
+from eucentre.kit.console import Line
 
 
 def addresses(base: str) -> list[Line]:
@@ -31,36 +16,3 @@ def addresses(base: str) -> list[Line]:
         Line(f"  readiness      {base}/readyz"),
         Line(f"  metrics        {base}/metrics"),
     ]
-
-
-def demo_credentials() -> list[Line]:
-    lines = [
-        Line(f"Demo staff accounts, password {data.DEMO_PASSWORD}", heading=True),
-        Line("  sign-in code: eucentre demo code EMAIL (or the secret in an authenticator app)"),
-    ]
-    accounts = [(email, role.value) for email, role in data.DEMO_USERS] + [
-        (email, f"authority officer, {organisation}") for email, organisation in data.DEMO_OFFICERS
-    ]
-    for email, role in accounts:
-        lines.append(Line(f"  {email}  ({role})"))
-        lines.append(Line(f"      TOTP secret  {data.demo_totp_secret(email)}"))
-    lines.append(Line("Demo API keys (Authorization: Bearer KEY)", heading=True))
-    for organisation in data.DEMO_ORGANISATIONS:
-        if organisation.key:
-            lines.append(Line(f"  {organisation.name}"))
-            lines.append(Line(f"      {organisation.key}"))
-    return lines
-
-
-def demo_loaded(session: Session) -> bool:
-    """Whether `demo load` ran on this database (its first account exists)."""
-    return repository.user_by_email(session, data.DEMO_USERS[0][0]) is not None
-
-
-def show(console: Console, lines: Iterable[Line]) -> None:
-    # soft_wrap: Rich neither folds nor crops; a line wider than the terminal stays one line,
-    # which the terminal may show over two rows but copies whole.
-    for line in lines:
-        console.print(
-            Text(line.text, style="bold" if line.heading else ""), soft_wrap=True, highlight=False
-        )

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.config import get_settings
 from eucentre.db import transaction
+from eucentre.demo import banner as demo_banner
+from eucentre.kit import console as copyable
 from eucentre.kit import logs
 from eucentre.operations import banner, migrations
 
@@ -54,7 +56,7 @@ class _Server(uvicorn.Server):
 def _demo_loaded(session_factory: sessionmaker[Session]) -> bool:
     try:
         with transaction(session_factory) as session:
-            return banner.demo_loaded(session)
+            return demo_banner.demo_loaded(session)
     except SQLAlchemyError:
         return False  # not migrated yet: /readyz says so, the banner need not
 
@@ -84,11 +86,11 @@ def serve(
     app = create_app(settings, run_worker=settings.embedded_worker)
     lines = banner.addresses(f"http://{host}:{port}")
     if not settings.is_production and _demo_loaded(app.state.session_factory):
-        lines += banner.demo_credentials()
+        lines += demo_banner.demo_credentials()
 
     def show_banner() -> None:
         console.print()
-        banner.show(console, lines)
+        copyable.show(console, lines)
 
     config = uvicorn.Config(
         app,

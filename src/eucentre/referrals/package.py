@@ -16,6 +16,7 @@ from eucentre.kit.time import as_utc
 from eucentre.models import Referral
 from eucentre.reports import repository as reports
 from eucentre.reports.intake import payload_of
+from eucentre.signals import registry
 
 MANIFEST = "manifest.sha256"
 
@@ -32,16 +33,16 @@ def build(session: Session, *, referral: Referral, blobs: BlobStore, secret: byt
     for report in reports.reports_in_bundle(session, referral.bundle_id):
         files = []
         for item in reports.items(session, report.id):
-            entry = {
-                "kind": item.kind,
-                "md5": item.md5,
-                "sha256": item.sha256,
-                "pdq": item.pdq,
-                "media_type": item.media_type,
-                "error": item.error_code,
+            entry: dict = {
+                signal_type.name: item.value_of(signal_type.name)
+                for signal_type in registry.in_reports()
             }
-            if item.kind == "file" and item.blob_id and item.sha256:
-                name = f"files/{item.sha256}"
+            entry |= {"kind": item.kind, "media_type": item.media_type, "error": item.error_code}
+            # The package names each file by its SHA-256 (the manifest's own digest), which
+            # hashing the file recorded.
+            digest = item.value_of("sha256")
+            if item.kind == "file" and item.blob_id and digest:
+                name = f"files/{digest}"
                 members[name] = blobs.get(item.blob_id)
                 entry["path"] = name
             files.append(entry)

@@ -20,22 +20,21 @@ from eucentre.auth import repository as org_repository
 from eucentre.db import transaction
 from eucentre.indicators import distribution
 from eucentre.indicators import repository as indicator_repository
-from eucentre.indicators.guard import pdq_distances, pdq_words
+from eucentre.indicators.guard import hamming_distances, hamming_words
 from eucentre.indicators.lookup import LookupIndex, Query
-from eucentre.indicators.schemas import VARIANT_ALIASES
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.errors import MediaError
 from eucentre.media.hashing import hash_bytes
-from eucentre.models import IndicatorStatus, Report, ReportItem, ReportMatch
+from eucentre.models import IndicatorStatus, Report, ReportItem, ReportItemHash, ReportMatch
 from eucentre.reports import bundles, referring, repository
 from eucentre.reports.intake import payload_of, set_status, timeline
 from eucentre.reports.ip_ranges import IpRangeTable
 from eucentre.rules import jurisdiction, triage
 from eucentre.rules.report_status import Event, Status, event_for_triage
+from eucentre.signals import Hashed, Lookup, MediaFile, registry
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
-PDQ_THRESHOLD = 31
 
 
 @dataclass(frozen=True)
@@ -72,13 +71,18 @@ def assess(ctx: AssessmentContext, report_id: int) -> str | None:
 
 
 def _hash_item(ctx: AssessmentContext, item_id: int, blob_id: str | None) -> None:
-    record, failure = None, None
+    record, failure, found = None, None, {}
     try:
-        record = hash_bytes(ctx.blobs.get(blob_id or ""))
-    except MediaError as bad:
-        failure = bad.code
+        data = ctx.blobs.get(blob_id or "")
     except KeyError:
-        failure = "blob_missing"
+        data, failure = b"", "blob_missing"
+    if failure is None:
+        try:
+            record = hash_bytes(data)
+            # Every registered signal type hashes the file, reading the one decoding pass.
+            found = registry.hash_media(MediaFile(data, record))
+        except MediaError as bad:
+            failure = bad.code
     with transaction(ctx.session_factory) as session:
         item = session.get(ReportItem, item_id)
         if item is None or item.hashed:
@@ -88,33 +92,23 @@ def _hash_item(ctx: AssessmentContext, item_id: int, blob_id: str | None) -> Non
             item.error_code = failure
             return
         item.media_type = record["media_type"]
-        item.md5, item.sha256 = record["md5"], record["sha256"]
-        if record["media_type"] == "image":
-            item.pdq, item.pdq_quality = record["pdq"], record["pdq_quality"]
-            item.pdq_variants = {
-                VARIANT_ALIASES.get(k, k): v for k, v in record.get("pdq_dihedral", {}).items()
-            }
-        else:
-            item.vpdq = [
-                {"frame": f["frame"], "timestamp": f["timestamp"], "pdq": f["pdq"]}
-                for f in record.get("vpdq", [])
-            ]
+        item.hashes = [
+            ReportItemHash.of(signal, h.value, quality=h.quality, details=h.details)
+            for signal, h in found.items()
+        ]
 
 
 def _queries(item: ReportItem) -> list[tuple[Query, str]]:
-    """The lookups an item needs, each with the variant label to report."""
+    """The lookups an item needs (each signal type says which), with the variant label to
+    report. Hashes of a signal type no longer registered are kept but not looked up."""
     found: list[tuple[Query, str]] = []
-    if item.pdq:
-        found.append((Query("pdq", item.pdq, dict(item.pdq_variants or {})), ""))
-    for frame in item.vpdq or []:
-        found.append((Query("pdq", frame["pdq"]), f"frame:{frame['frame']}"))
-    if item.vpdq:
-        # The whole video against vPDQ indicators, by the vPDQ rule.
-        found.append((Query("vpdq", ",".join(f["pdq"] for f in item.vpdq)), "vpdq"))
-    for signal in ("md5", "sha256"):
-        value = getattr(item, signal)
-        if value:
-            found.append((Query(signal, value), ""))
+    for stored in item.hashes:
+        signal_type = registry.get(stored.signal)
+        if signal_type is None:
+            continue
+        hashed = Hashed(stored.value, stored.quality, stored.details)
+        for spec in signal_type.queries_for(hashed):
+            found.append((Query(spec.signal, spec.value, spec.variants), spec.label))
     return found
 
 
@@ -150,7 +144,7 @@ def _match(
             session,
             index=ctx.index,
             queries=[q for q, _ in pairs],
-            max_distance=PDQ_THRESHOLD,
+            max_distance=None,
             organisation_id=report.provider_id,
             context="report",
         )
@@ -167,26 +161,33 @@ def _match(
 
 @dataclass(frozen=True)
 class _Disputed:
-    """Disputed indicators, loaded once per assessment (they leave the lookup index at once)."""
+    """Disputed indicators, loaded once per assessment (they leave the lookup index at once).
+    Signals found by a Hamming index are compared by distance, exact ones by value; videos as
+    a whole are not (their frames are, as PDQ)."""
 
-    pdq: list
-    words: object
+    near: dict[str, tuple[list, object, int]]
     exact: dict[tuple[str, str], object]
 
     @classmethod
     def load(cls, session: Session) -> _Disputed:
         rows = indicator_repository.queue(session, status=IndicatorStatus.disputed, limit=100_000)
-        pdq = [i for i in rows if i.signal == "pdq"]
-        exact = {(i.signal, i.value): i for i in rows if i.signal in ("md5", "sha256")}
-        return cls(pdq=pdq, words=pdq_words([i.value for i in pdq]), exact=exact)
+        near = {}
+        for signal_type in registry.of_lookup(Lookup.hamming):
+            found = [i for i in rows if i.signal == signal_type.name]
+            words = hamming_words([i.value for i in found])
+            near[signal_type.name] = (found, words, signal_type.default_threshold)
+        exact_signals = {s.name for s in registry.of_lookup(Lookup.exact)}
+        exact = {(i.signal, i.value): i for i in rows if i.signal in exact_signals}
+        return cls(near=near, exact=exact)
 
     def hits(self, pairs: list[tuple[Query, str]]):  # type: ignore[no-untyped-def]
         for query, _ in pairs:
-            if query.signal == "pdq":
-                distances = pdq_distances(query.value, self.words)  # type: ignore[arg-type]
-                for indicator, distance in zip(self.pdq, distances, strict=True):
-                    if distance <= PDQ_THRESHOLD:
-                        yield indicator, int(distance), "pdq"
+            if query.signal in self.near:
+                found, words, limit = self.near[query.signal]
+                distances = hamming_distances(query.value, words)  # type: ignore[arg-type]
+                for indicator, distance in zip(found, distances, strict=True):
+                    if distance <= limit:
+                        yield indicator, int(distance), query.signal
             elif (query.signal, query.value) in self.exact:
                 yield self.exact[(query.signal, query.value)], 0, query.signal
 

@@ -15,7 +15,7 @@ from eucentre.kit.blobstore import BlobStore
 from eucentre.kit.crypto import derive_key, open_sealed, seal
 from eucentre.kit.time import utcnow
 from eucentre.media.formats import SNIFF_BYTES, sniff
-from eucentre.models import Report, ReportItem
+from eucentre.models import Report, ReportItem, ReportItemHash
 from eucentre.reports import repository
 from eucentre.reports.schemas import MAX_FILE_BYTES, MAX_FILES, ReportIn
 from eucentre.reports.timeline import REPORT_TIMELINE
@@ -155,7 +155,10 @@ def submit(
     for declared in report_in.hashes:
         session.add(
             ReportItem(
-                report_id=report.id, kind="hash", hashed=True, **{declared.signal: declared.value}
+                report_id=report.id,
+                kind="hash",
+                hashed=True,
+                hashes=[ReportItemHash.of(declared.signal, declared.value)],
             )
         )
     _store_files(session, report, uploads, blobs)

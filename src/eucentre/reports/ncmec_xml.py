@@ -60,6 +60,7 @@ from pydantic import ValidationError
 
 from eucentre.kit.time import utcnow
 from eucentre.reports.schemas import HASH_HEX_LENGTH, ReportIn, validation_context
+from eucentre.signals import registry
 
 # XML is more verbose than JSON: twice the JSON limit.
 MAX_XML_BYTES = 2 * 1024 * 1024
@@ -69,8 +70,11 @@ ENTICEMENT_TYPE = "Online Enticement of Children for Sexual Acts"
 # NCMEC ipCaptureEvent/eventName values, mapped to reports.schemas.IpEventName.
 EVENT_NAMES = {"upload": "upload", "login": "login", "registration": "registration",
                "purchase": "purchase"}  # fmt: skip
-# hashType attribute values accepted, mapped to our signal names.
-HASH_TYPES = {"md5": "md5", "sha256": "sha256", "sha-256": "sha256", "pdq": "pdq"}
+# hashType attribute values accepted (a signal's name or label: "sha256", "SHA-256"), mapped to
+# the signals providers may declare.
+HASH_TYPES = {
+    spelling: s.name for s in registry.in_reports() for spelling in (s.name, s.label.lower())
+}
 _FALSE = {"", "false", "0", "no"}
 
 

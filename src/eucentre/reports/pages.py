@@ -17,6 +17,7 @@ from eucentre.models import Role
 from eucentre.reports import repository, review
 from eucentre.reports.intake import payload_of
 from eucentre.rules.report_status import Status, allowed_events
+from eucentre.signals import registry
 from eucentre.web.previews import preview_response
 from eucentre.web.templating import render
 
@@ -73,6 +74,7 @@ def detail(
             "report": report,
             "payload": payload_of(report, secret=request.app.state.settings.secret),
             "items": repository.items(session, report.id),
+            "signal_labels": {s.name: s.label for s in registry.in_reports()},
             "matches": repository.matches(session, report.id),
             "events": repository.events(session, report.id),
             "authorities": repository.authorities(session),

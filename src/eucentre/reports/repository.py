@@ -15,6 +15,7 @@ from eucentre.models import (
     Report,
     ReportEvent,
     ReportItem,
+    ReportItemHash,
     ReportMatch,
 )
 from eucentre.reports.timeline import REPORT_TIMELINE
@@ -97,15 +98,15 @@ def open_bundles(session: Session, *, since: datetime) -> list[Bundle]:
     )
 
 
-def bundle_content(
-    session: Session, bundle_id: int
-) -> list[tuple[str | None, str | None, str | None]]:
+def bundle_content(session: Session, bundle_id: int, *, signals: set[str]) -> list[tuple[str, str]]:
+    """(signal, value) of the bundle's items, for the given signals."""
     rows = session.execute(
-        select(ReportItem.sha256, ReportItem.md5, ReportItem.pdq)
+        select(ReportItemHash.signal, ReportItemHash.value)
+        .join(ReportItem, ReportItem.id == ReportItemHash.item_id)
         .join(Report, Report.id == ReportItem.report_id)
-        .where(Report.bundle_id == bundle_id)
+        .where(Report.bundle_id == bundle_id, ReportItemHash.signal.in_(sorted(signals)))
     )
-    return [tuple(row) for row in rows]
+    return [(row.signal, row.value) for row in rows]
 
 
 def reports_in_bundle(session: Session, bundle_id: int) -> list[Report]:

@@ -14,8 +14,8 @@ from eucentre.indicators.service import NewCandidate
 from eucentre.models import Report
 from eucentre.reports import intake, referring, repository
 from eucentre.reports.intake import set_status, timeline
-from eucentre.rules.indicator_status import MIN_PDQ_QUALITY
 from eucentre.rules.report_status import Event
+from eucentre.signals import Hashed
 
 
 def _report(session: Session, report_id: int) -> Report:
@@ -48,12 +48,10 @@ def forward(
 def _candidates_from(session: Session, report: Report, *, actor: str) -> None:
     made = 0
     for item in repository.items(session, report.id):
-        if item.kind != "file" or not item.pdq or (item.pdq_quality or 0) < MIN_PDQ_QUALITY:
+        if item.kind != "file":
             continue
-        for signal, value, quality in (
-            ("pdq", item.pdq, item.pdq_quality),
-            ("md5", item.md5, None),
-        ):
+        found = {h.signal: Hashed(h.value, h.quality, h.details) for h in item.hashes}
+        for signal, value, quality in indicators.media_candidates(found):
             if value:
                 indicators.create(
                     session,

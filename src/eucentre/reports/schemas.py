@@ -46,6 +46,7 @@ from pydantic import (
 )
 
 from eucentre.kit.time import utcnow
+from eucentre.signals import registry
 
 # Limits. They bound the work one report can cause; the API checks the byte limits before parsing.
 MAX_REPORT_JSON_BYTES = 1024 * 1024  # 1 MiB of JSON metadata per report
@@ -71,9 +72,13 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 IncidentType = Literal["known_material", "new_material", "solicitation"]
 IpEventName = Literal["upload", "login", "registration", "purchase", "other"]
-SignalName = Literal["pdq", "md5", "sha256"]
+# The signal types providers declare in reports and read back (pdq, md5, sha256), as
+# registered when the API is built.
+SignalName = Literal[tuple(s.name for s in registry.in_reports())]  # type: ignore[valid-type]
 
-HASH_HEX_LENGTH: dict[str, int] = {"pdq": 64, "md5": 32, "sha256": 64}
+HASH_HEX_LENGTH: dict[str, int] = {
+    s.name: s.hex_length for s in registry.in_reports() if s.hex_length is not None
+}
 _HEX = re.compile(r"[0-9a-f]+")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

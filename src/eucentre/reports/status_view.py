@@ -8,6 +8,7 @@ from eucentre.kit.time import as_utc
 from eucentre.models import Report
 from eucentre.reports import repository
 from eucentre.reports.schemas import FeedbackOut, FilesOut, HashOut, ReportStatusOut
+from eucentre.signals import registry
 
 # Timeline kinds shown to providers, and the feedback kind each becomes.
 FEEDBACK_KINDS = {
@@ -23,12 +24,14 @@ FEEDBACK_KINDS = {
 
 def status_for_provider(session: Session, report: Report) -> ReportStatusOut:
     items = repository.items(session, report.id)
+    # Strongest evidence first, as bundling weighs them.
+    shown = sorted(registry.in_reports(), key=lambda s: s.bundle_rank)
     hashes = []
     for item in items:
-        for signal in ("sha256", "md5", "pdq"):
-            value = getattr(item, signal)
+        for signal_type in shown:
+            value = item.value_of(signal_type.name)
             if value:
-                hashes.append(HashOut(signal=signal, value=value))
+                hashes.append(HashOut(signal=signal_type.name, value=value))
     feedback = [
         FeedbackOut(
             at=as_utc(event.at),

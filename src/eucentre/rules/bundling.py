@@ -3,12 +3,15 @@
 Viral material is reported by many providers and many times; analysts should assess it once and
 authorities receive one case rather than hundreds. A report joins an existing bundle when
 
-* it shares content with the bundle: an identical SHA-256 or MD5, or a PDQ hash within
-  ``PDQ_BUNDLE_DISTANCE`` bits of one of the bundle's PDQ hashes (the same picture, re-encoded or
-  resized), and
+* it shares content with the bundle: an identical value of an exact signal (SHA-256, MD5), or a
+  value of a perceptual signal within its threshold of one of the bundle's (PDQ within 31 bits:
+  the same picture, re-encoded or resized), and
 * it was received within ``BUNDLE_WINDOW`` of the bundle's first report. The window is counted
   from the first report, not the latest, so a bundle cannot grow for ever: a bundle is referred
   as one case, and material still circulating weeks later is new intelligence for a new case.
+
+Which signals bundle, in which order and within which distance is the signal types' to say
+(``eucentre.signals``); callers pass them as ``BundlingSignal``s, strongest evidence first.
 
 A report without hashes never joins: there is nothing to compare. ``exact_key`` gives a stable key
 for a report's exact hashes, so the database can find bundles with identical content by index;
@@ -23,39 +26,64 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 BUNDLE_WINDOW = timedelta(days=7)
-# PDQ's own recommended match threshold (of 256 bits): at or below it, two hashes are the same
-# picture after re-encoding, resizing or light edits, with very few false positives.
-PDQ_BUNDLE_DISTANCE = 31
-EXACT_SIGNALS = ("sha256", "md5")  # strongest first: the order exact keys and reasons use
 
 
 @dataclass(frozen=True, slots=True)
-class ContentHashes:
-    """A report's (or bundle's) content, by signal; hex values, lowercase."""
+class BundlingSignal:
+    name: str
+    label: str  # how reasons name it ("PDQ")
+    # 0: identical values only; more: the Hamming distance, in bits, of hex values.
+    threshold: int
 
-    sha256: frozenset[str] = frozenset()
-    md5: frozenset[str] = frozenset()
-    pdq: frozenset[str] = frozenset()
+    @property
+    def exact(self) -> bool:
+        return self.threshold == 0
+
+
+class ContentHashes:
+    """A report's (or bundle's) content, by signal: ``ContentHashes(sha256={...}, pdq={...})``;
+    hex values, lowercase. Immutable."""
+
+    __slots__ = ("_values",)
+    _values: dict[str, frozenset[str]]
+
+    def __init__(self, **values: Iterable[str]) -> None:
+        found = {k: frozenset(v.lower() for v in vs) for k, vs in values.items()}
+        object.__setattr__(self, "_values", {k: v for k, v in found.items() if v})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("ContentHashes is immutable")
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> ContentHashes:
-        """From (signal, value) pairs; signals other than sha256, md5 and pdq are ignored."""
-        found: dict[str, set[str]] = {"sha256": set(), "md5": set(), "pdq": set()}
+        """From (signal, value) pairs."""
+        found: dict[str, set[str]] = {}
         for signal, value in pairs:
-            if signal in found:
-                found[signal].add(value.lower())
-        return cls(**{k: frozenset(v) for k, v in found.items()})
+            found.setdefault(signal, set()).add(value)
+        return cls(**found)
+
+    def __getitem__(self, signal: str) -> frozenset[str]:
+        return self._values.get(signal, frozenset())
 
     def __bool__(self) -> bool:
-        return bool(self.sha256 or self.md5 or self.pdq)
+        return bool(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ContentHashes) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._values.items()))
+
+    def __repr__(self) -> str:
+        return f"ContentHashes({self._values!r})"
+
+    def signals(self) -> frozenset[str]:
+        return frozenset(self._values)
 
     def union(self, other: ContentHashes) -> ContentHashes:
         """A bundle's content after a report joins it."""
-        return ContentHashes(
-            sha256=self.sha256 | other.sha256,
-            md5=self.md5 | other.md5,
-            pdq=self.pdq | other.pdq,
-        )
+        names = self.signals() | other.signals()
+        return ContentHashes(**{n: self[n] | other[n] for n in names})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,47 +101,61 @@ class JoinDecision:
     distance: int | None = None
 
 
-def exact_key(hashes: ContentHashes) -> str | None:
-    """A stable key for the report's exact hashes (SHA-256 set, or MD5 set without SHA-256).
+def exact_key(hashes: ContentHashes, signals: Sequence[BundlingSignal]) -> str | None:
+    """A stable key for the report's exact hashes: the set of values of the strongest exact
+    signal it has (SHA-256, or MD5 without SHA-256).
 
     Equal keys mean identical sets of files; None when the report has no exact hashes.
     """
-    for signal in EXACT_SIGNALS:
-        values = getattr(hashes, signal)
-        if values:
+    for signal in signals:
+        values = hashes[signal.name]
+        if signal.exact and values:
             digest = hashlib.sha256(",".join(sorted(values)).encode("ascii")).hexdigest()
-            return f"{signal}:{digest}"
+            return f"{signal.name}:{digest}"
     return None
 
 
-def pdq_distance(left: str, right: str) -> int:
-    """Hamming distance between two 64-hex-character PDQ hashes."""
+def hamming_distance(left: str, right: str) -> int:
+    """Hamming distance between two hex hashes of the same length (PDQ: 64 characters)."""
     return (int(left, 16) ^ int(right, 16)).bit_count()
 
 
-def content_match(bundle: ContentHashes, report: ContentHashes) -> tuple[int, str] | None:
+def content_match(
+    bundle: ContentHashes, report: ContentHashes, signals: Sequence[BundlingSignal]
+) -> tuple[int, str] | None:
     """The closest shared content: (distance, description), or None."""
-    for signal in EXACT_SIGNALS:
-        shared = getattr(bundle, signal) & getattr(report, signal)
-        if shared:
-            return 0, f"the same file ({signal} {min(shared)[:12]}...)"
-    best: tuple[int, str, str] | None = None
-    # Sorted so that, among equally close pairs, the same one is always named.
-    for theirs in sorted(bundle.pdq):
-        for ours in sorted(report.pdq):
-            distance = pdq_distance(theirs, ours)
-            if distance <= PDQ_BUNDLE_DISTANCE and (best is None or distance < best[0]):
-                best = (distance, theirs, ours)
-                if distance == 0:
-                    break
-        if best is not None and best[0] == 0:
-            break
+    for signal in signals:
+        shared = bundle[signal.name] & report[signal.name]
+        if signal.exact and shared:
+            return 0, f"the same file ({signal.name} {min(shared)[:12]}...)"
+    best: tuple[int, str, BundlingSignal] | None = None
+    for signal in signals:
+        if signal.exact:
+            continue
+        # Sorted so that, among equally close pairs, the same one is always named.
+        for theirs in sorted(bundle[signal.name]):
+            for ours in sorted(report[signal.name]):
+                distance = hamming_distance(theirs, ours)
+                if distance <= signal.threshold and (best is None or distance < best[0]):
+                    best = (distance, ours, signal)
+                    if distance == 0:
+                        break
+            if best is not None and best[0] == 0:
+                break
     if best is None:
         return None
-    return best[0], f"a visually matching image (PDQ {best[2][:12]}..., distance {best[0]})"
+    distance, ours, signal = best
+    what = f"a visually matching image ({signal.label} {ours[:12]}..., distance {distance})"
+    return distance, what
 
 
-def should_join(*, bundle: Bundle, hashes: ContentHashes, received_at: datetime) -> JoinDecision:
+def should_join(
+    *,
+    bundle: Bundle,
+    hashes: ContentHashes,
+    received_at: datetime,
+    signals: Sequence[BundlingSignal],
+) -> JoinDecision:
     """Whether a report with ``hashes``, received at ``received_at``, joins ``bundle``."""
     if not hashes:
         return JoinDecision(False, "The report has no hashes to compare.")
@@ -124,7 +166,7 @@ def should_join(*, bundle: Bundle, hashes: ContentHashes, received_at: datetime)
             f"Received {age.days} day(s) from the bundle's first report; "
             f"the window is {BUNDLE_WINDOW.days}.",
         )
-    matched = content_match(bundle.hashes, hashes)
+    matched = content_match(bundle.hashes, hashes, signals)
     if matched is None:
         return JoinDecision(False, "No content in common with the bundle.")
     distance, what = matched
@@ -132,13 +174,19 @@ def should_join(*, bundle: Bundle, hashes: ContentHashes, received_at: datetime)
 
 
 def choose_bundle(
-    *, candidates: Sequence[Bundle], hashes: ContentHashes, received_at: datetime
+    *,
+    candidates: Sequence[Bundle],
+    hashes: ContentHashes,
+    received_at: datetime,
+    signals: Sequence[BundlingSignal],
 ) -> tuple[Bundle, JoinDecision] | None:
     """The bundle a report joins among candidates: the closest content, then the oldest bundle,
     then the smallest id; None when it joins none (the service then opens a new bundle)."""
     best: tuple[tuple[int, datetime, str], Bundle, JoinDecision] | None = None
     for bundle in candidates:
-        decision = should_join(bundle=bundle, hashes=hashes, received_at=received_at)
+        decision = should_join(
+            bundle=bundle, hashes=hashes, received_at=received_at, signals=signals
+        )
         if not decision.join:
             continue
         rank = (decision.distance or 0, bundle.opened_at, bundle.id)
@@ -149,13 +197,13 @@ def choose_bundle(
 
 __all__ = [
     "BUNDLE_WINDOW",
-    "PDQ_BUNDLE_DISTANCE",
     "Bundle",
+    "BundlingSignal",
     "ContentHashes",
     "JoinDecision",
     "choose_bundle",
     "content_match",
     "exact_key",
-    "pdq_distance",
+    "hamming_distance",
     "should_join",
 ]

@@ -1,0 +1,34 @@
+"""The demo accounts, their TOTP secrets and the demo API keys, as `eucentre serve` and
+`eucentre demo load` print them (one whole value a line, kit/console.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from eucentre.auth import repository
+from eucentre.demo import data
+from eucentre.kit.console import Line
+
+
+def demo_credentials() -> list[Line]:
+    lines = [
+        Line(f"Demo staff accounts, password {data.DEMO_PASSWORD}", heading=True),
+        Line("  sign-in code: eucentre demo code EMAIL (or the secret in an authenticator app)"),
+    ]
+    accounts = [(email, role.value) for email, role in data.DEMO_USERS] + [
+        (email, f"authority officer, {organisation}") for email, organisation in data.DEMO_OFFICERS
+    ]
+    for email, role in accounts:
+        lines.append(Line(f"  {email}  ({role})"))
+        lines.append(Line(f"      TOTP secret  {data.demo_totp_secret(email)}"))
+    lines.append(Line("Demo API keys (Authorization: Bearer KEY)", heading=True))
+    for organisation in data.DEMO_ORGANISATIONS:
+        if organisation.key:
+            lines.append(Line(f"  {organisation.name}"))
+            lines.append(Line(f"      {organisation.key}"))
+    return lines
+
+
+def demo_loaded(session: Session) -> bool:
+    """Whether `demo load` ran on this database (its first account exists)."""
+    return repository.user_by_email(session, data.DEMO_USERS[0][0]) is not None
