@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from eucentre.audit import service
 from eucentre.clikit import cli_transaction
 
 console = Console()
@@ -16,6 +15,8 @@ audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True
 def verify() -> None:
     """Check every entry against the chain: exit 0 if intact, 1 if anything was edited, deleted
     or reordered."""
+    from eucentre.audit import service
+
     with cli_transaction() as session:
         result = service.verify(session)
     if result.intact:

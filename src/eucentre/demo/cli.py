@@ -6,17 +6,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from eucentre.auth import totp
-from eucentre.blobs import blob_store
 from eucentre.clikit import cli_transaction, fail
-from eucentre.config import get_settings
-from eucentre.demo import data
+from eucentre.demo import accounts
+
+# Loading (SQLAlchemy, the services, hashing) is imported by the commands, so that starting
+# `eucentre` does not wait for it.
 
 console = Console()
 demo_app = typer.Typer(help="Demo data (development only).", no_args_is_help=True)
 
 
 def _refuse_production() -> None:
+    from eucentre.config import get_settings
+
     if get_settings().is_production:
         raise fail("demo data is never loaded in production")
 
@@ -24,6 +26,10 @@ def _refuse_production() -> None:
 @demo_app.command("load")
 def load() -> None:
     """Load the demo organisations, keys and staff accounts (idempotent) and print them."""
+    from eucentre.blobs import blob_store
+    from eucentre.config import get_settings
+    from eucentre.demo import data
+
     _refuse_production()
     with cli_transaction() as session:
         settings = get_settings()
@@ -34,14 +40,16 @@ def load() -> None:
             media_dir=settings.data_dir / "demo-media",
         )
     console.print(f"demo data: {len(created)} item(s) created" if created else "demo data present")
-    accounts = Table(title="Demo staff accounts (password: " + data.DEMO_PASSWORD + ")")
+    people = Table(title="Demo staff accounts (password: " + accounts.DEMO_PASSWORD + ")")
     for column in ("email", "role", "TOTP secret"):
-        accounts.add_column(column, overflow="fold")
-    for email, role in data.DEMO_USERS:
-        accounts.add_row(email, role.value, data.demo_totp_secret(email))
-    for email, organisation in data.DEMO_OFFICERS:
-        accounts.add_row(email, f"authority officer, {organisation}", data.demo_totp_secret(email))
-    console.print(accounts)
+        people.add_column(column, overflow="fold")
+    for email, role in accounts.DEMO_USERS:
+        people.add_row(email, role.value, accounts.demo_totp_secret(email))
+    for email, organisation in accounts.DEMO_OFFICERS:
+        people.add_row(
+            email, f"authority officer, {organisation}", accounts.demo_totp_secret(email)
+        )
+    console.print(people)
     console.print(
         "Current sign-in code: [bold]eucentre demo code EMAIL[/] "
         "(or add the secret to an authenticator app)"
@@ -49,7 +57,7 @@ def load() -> None:
     keys = Table(title="Demo API keys (Authorization: Bearer KEY)")
     keys.add_column("organisation")
     keys.add_column("key", overflow="fold")
-    for org in data.DEMO_ORGANISATIONS:
+    for org in accounts.DEMO_ORGANISATIONS:
         if org.key:
             keys.add_row(org.name, org.key)
     console.print(keys)
@@ -61,10 +69,12 @@ def load() -> None:
 @demo_app.command("code")
 def code(email: str = typer.Argument(..., help="A demo account's email.")) -> None:
     """Print the current TOTP code of a demo account, for signing in without an app."""
+    from eucentre.auth import totp
+
     _refuse_production()
-    if email not in {address for address, _ in (*data.DEMO_USERS, *data.DEMO_OFFICERS)}:
+    if email not in {address for address, _ in (*accounts.DEMO_USERS, *accounts.DEMO_OFFICERS)}:
         raise fail("only demo accounts have codes here")
-    print(totp.current_code(data.demo_totp_secret(email)))
+    print(totp.current_code(accounts.demo_totp_secret(email)))
 
 
 @demo_app.command("simulate")
@@ -72,13 +82,14 @@ def simulate(
     url: str = typer.Option("", "--url", help="Default: http://EUCENTRE_HOST:EUCENTRE_PORT."),
     count: int = typer.Option(24, "--count", min=1, max=1000),
     key: str = typer.Option(
-        data.DEMO_ORGANISATIONS[1].key or "", "--key", help="A provider's API key."
+        accounts.DEMO_ORGANISATIONS[1].key or "", "--key", help="A provider's API key."
     ),
 ) -> None:
     """Submit a realistic mix of benign demo reports through the HTTP API of a running server,
     so every queue and page has content."""
     import httpx
 
+    from eucentre.config import get_settings
     from eucentre.demo import simulate as simulation
 
     _refuse_production()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 from rich.console import Console
 
-from eucentre.config import get_settings
-from eucentre.kit import logs
-from eucentre.operations import migrations
-
+# Each command imports what it runs (Alembic, uvicorn, the app, Huey), so that starting
+# `eucentre` does not wait for any of them.
 console = Console()
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 
@@ -17,6 +14,9 @@ db_app = typer.Typer(help="The database.", no_args_is_help=True)
 @db_app.command("upgrade")
 def upgrade() -> None:
     """Create the database or migrate it to the code's schema."""
+    from eucentre.config import get_settings
+    from eucentre.operations import migrations
+
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrations.upgrade(settings.resolved_database_url)
@@ -30,7 +30,11 @@ def serve(
     port: int | None = typer.Option(None, "--port", help="Default: EUCENTRE_PORT or 8000."),
 ) -> None:
     """Serve the platform (web pages, API and the embedded task consumer) until Ctrl-C."""
+    import uvicorn
+
     from eucentre.app import create_app
+    from eucentre.config import get_settings
+    from eucentre.kit import logs
 
     settings = get_settings()
     host = host or settings.host
@@ -50,7 +54,9 @@ def worker(
     periodic: bool = typer.Option(True, "--periodic/--no-periodic", help="Also run the scheduler."),
 ) -> None:
     """Run a standalone task consumer (for several machines: set EUCENTRE_REDIS_URL)."""
+    from eucentre.config import get_settings
     from eucentre.db import engine_for, make_session_factory
+    from eucentre.kit import logs
     from eucentre.worker import TaskQueue
 
     settings = get_settings()
