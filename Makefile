@@ -40,6 +40,7 @@ messages: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
 
 format: install
 	$(BIN)/ruff format src tests bench

@@ -22,6 +22,7 @@ from eucentre.indicators.media import candidates_from_file
 from eucentre.kinds import AUTHORITY_OFFICER
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.hashing import hash_file
+from eucentre.models import StaffUser
 from eucentre.rules.indicator_status import Action
 
 DEMO_ACTOR = "demo"
@@ -82,11 +83,19 @@ def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) 
     return created
 
 
+def _user(session: Session, email: str) -> StaffUser:
+    user = repository.user_by_email(session, email)
+    if user is None:
+        # load() creates the accounts before the indicators they confirm.
+        raise LookupError(f"demo account {email} is missing: run load(), not load_indicators()")
+    return user
+
+
 def load_indicators(session: Session, *, blobs: BlobStore, media_dir: Path) -> list[str]:
     """Verified indicators from benign demo images (confirmed by the two demo analysts), a few
     candidates waiting in the queue, and one benign image in the guard."""
     created: list[str] = []
-    analysts = [repository.user_by_email(session, email) for email in DEMO_USERS_WHO_CONFIRM]
+    analysts = [_user(session, email) for email in DEMO_USERS_WHO_CONFIRM]
     images = media.write_demo_images(media_dir)
     for position, path in enumerate(images):
         record = hash_file(path)

@@ -124,7 +124,14 @@ def hash_video(
         container.close()
 
 
-def _sample(container, stream, fps, max_frames, max_pixels, dedupe_distance):
+def _sample(
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    fps: float,
+    max_frames: int,
+    max_pixels: int,
+    dedupe_distance: int,
+) -> tuple[list[FrameHash], int]:
     interval = 1.0 / fps
     rate = float(stream.average_rate or stream.guessed_rate or 25)
     frames: list[FrameHash] = []

@@ -10,9 +10,11 @@ Three steps, each idempotent:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.audit import service as audit
@@ -26,7 +28,7 @@ from eucentre.indicators.schemas import VARIANT_ALIASES
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.errors import MediaError
 from eucentre.media.hashing import hash_bytes
-from eucentre.models import IndicatorStatus, Report, ReportItem, ReportMatch
+from eucentre.models import Indicator, IndicatorStatus, Report, ReportItem, ReportMatch
 from eucentre.referrals import service as referrals
 from eucentre.reports import bundles, repository
 from eucentre.reports.intake import payload_of, set_status, timeline
@@ -170,9 +172,9 @@ def _match(
 class _Disputed:
     """Disputed indicators, loaded once per assessment (they leave the lookup index at once)."""
 
-    pdq: list
-    words: object
-    exact: dict[tuple[str, str], object]
+    pdq: list[Indicator]
+    words: np.ndarray
+    exact: dict[tuple[str, str], Indicator]
 
     @classmethod
     def load(cls, session: Session) -> _Disputed:
@@ -181,10 +183,10 @@ class _Disputed:
         exact = {(i.signal, i.value): i for i in rows if i.signal in ("md5", "sha256")}
         return cls(pdq=pdq, words=pdq_words([i.value for i in pdq]), exact=exact)
 
-    def hits(self, pairs: list[tuple[Query, str]]):  # type: ignore[no-untyped-def]
+    def hits(self, pairs: list[tuple[Query, str]]) -> Iterator[tuple[Indicator, int, str]]:
         for query, _ in pairs:
             if query.signal == "pdq":
-                distances = pdq_distances(query.value, self.words)  # type: ignore[arg-type]
+                distances = pdq_distances(query.value, self.words)
                 for indicator, distance in zip(self.pdq, distances, strict=True):
                     if distance <= PDQ_THRESHOLD:
                         yield indicator, int(distance), "pdq"

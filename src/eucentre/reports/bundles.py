@@ -41,13 +41,14 @@ def _candidates(session: Session, report: Report, content: bundling.ContentHashe
                 )
             )
     open_bundles = repository.open_bundles(session, since=since)
-    with_pdq = [b for b in open_bundles if b.pdq]
+    with_pdq = [(b.id, b.pdq) for b in open_bundles if b.pdq]
+    words = pdq_words([pdq for _, pdq in with_pdq])
     near = set()
     for value in content.pdq:
-        distances = pdq_distances(value, pdq_words([b.pdq for b in with_pdq]))
+        distances = pdq_distances(value, words)
         near |= {
-            b.id
-            for b, d in zip(with_pdq, distances, strict=True)
+            bundle_id
+            for (bundle_id, _), d in zip(with_pdq, distances, strict=True)
             if d <= bundling.PDQ_BUNDLE_DISTANCE
         }
     return [b for b in open_bundles if b.id in exact | near]

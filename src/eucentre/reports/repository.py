@@ -105,7 +105,7 @@ def bundle_content(
         .join(Report, Report.id == ReportItem.report_id)
         .where(Report.bundle_id == bundle_id)
     )
-    return [tuple(row) for row in rows]
+    return [(sha256, md5, pdq) for sha256, md5, pdq in rows]
 
 
 def reports_in_bundle(session: Session, bundle_id: int) -> list[Report]:
