@@ -34,6 +34,7 @@ HEAVY = {
     "numba",
     "numpy",
     "PIL",
+    "pydantic",
     "scipy",
     "sqlalchemy",
     "uvicorn",
@@ -86,9 +87,7 @@ def heavy_in(modules: list[str]) -> list[str]:
 def test_importing_the_cli_loads_no_heavy_module() -> None:
     done = fresh_python("-c", "import sys, eucentre.cli; print('\\n'.join(sys.modules))")
     assert done.returncode == 0, done.stderr
-    # Not even pydantic, which Typer itself imports once it parses a sub-command's options.
     assert heavy_in(done.stdout.split()) == []
-    assert "pydantic" not in done.stdout.split()
 
 
 def test_every_help_lists_its_commands_without_loading_a_heavy_module() -> None:
@@ -98,6 +97,8 @@ def test_every_help_lists_its_commands_without_loading_a_heavy_module() -> None:
     done = fresh_python("-c", DRIVER, stdin=stdin)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
+    # pydantic too: Typer would import it to coerce its own --help flag on the way through each
+    # group, unless the group states the flag's default (clikit.GROUP_SETTINGS, TOP_SETTINGS).
     assert heavy_in(result["modules"]) == []
     top = typer.main.get_command(app)
     for name in top.commands:

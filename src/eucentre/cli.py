@@ -6,6 +6,7 @@ import typer
 
 from eucentre.audit.cli import audit_app
 from eucentre.auth.cli import keys_app, orgs_app, users_app
+from eucentre.clikit import TOP_SETTINGS
 from eucentre.demo.cli import demo_app
 from eucentre.indicators.cli import guard_app, indicators_app
 from eucentre.matching.cli import index_app
@@ -18,6 +19,7 @@ app = typer.Typer(
     help="The EU Centre's operational platform.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    context_settings=TOP_SETTINGS,
 )
 
 app.command("serve")(serve)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 
 CLI_ACTOR = "cli"
 err_console = Console(stderr=True)
+
+# Typer passes an option's value through a pydantic adapter unless it is already a bool, and its
+# own flags (--help; at the top also the completion options) are None when not given. So merely
+# passing through a group on the way to a sub-command's --help imported pydantic (0.1 s and
+# more) to learn that no flag was given. Stating those defaults as False skips it. Each group
+# needs them in its own context settings: Click reads a group's default_map for its options.
+GROUP_SETTINGS: dict[str, Any] = {"default_map": {"help": False}}
+TOP_SETTINGS: dict[str, Any] = {
+    "default_map": {"help": False, "install_completion": False, "show_completion": False}
+}
 
 
 def fail(message: str, *, code: int = 2) -> typer.Exit:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from eucentre.clikit import cli_transaction
+from eucentre.clikit import GROUP_SETTINGS, cli_transaction
 
 console = Console()
-audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="The hash-chained audit log.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 @audit_app.command("verify")

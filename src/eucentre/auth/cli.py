@@ -8,7 +8,7 @@ from enum import StrEnum
 import typer
 from rich.console import Console
 
-from eucentre.clikit import CLI_ACTOR, cli_transaction, fail
+from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, fail
 from eucentre.kinds import AUTHORITY_OFFICER, OrganisationKind, Role
 
 # The services (SQLAlchemy, argon2) are imported by the commands, so that starting `eucentre`
@@ -16,10 +16,18 @@ from eucentre.kinds import AUTHORITY_OFFICER, OrganisationKind, Role
 
 console = Console()
 orgs_app = typer.Typer(
-    help="Organisations: providers, authorities and the Centre.", no_args_is_help=True
+    help="Organisations: providers, authorities and the Centre.",
+    no_args_is_help=True,
+    context_settings=GROUP_SETTINGS,
 )
-keys_app = typer.Typer(help="API keys for providers and authorities.", no_args_is_help=True)
-users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys for providers and authorities.",
+    no_args_is_help=True,
+    context_settings=GROUP_SETTINGS,
+)
+users_app = typer.Typer(
+    help="Staff accounts.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 @orgs_app.command("create")

@@ -6,14 +6,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from eucentre.clikit import cli_transaction, fail
+from eucentre.clikit import GROUP_SETTINGS, cli_transaction, fail
 from eucentre.demo import accounts
 
 # Loading (SQLAlchemy, the services, hashing) is imported by the commands, so that starting
 # `eucentre` does not wait for it.
 
 console = Console()
-demo_app = typer.Typer(help="Demo data (development only).", no_args_is_help=True)
+demo_app = typer.Typer(
+    help="Demo data (development only).", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 def _refuse_production() -> None:

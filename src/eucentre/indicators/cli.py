@@ -8,14 +8,18 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from eucentre.clikit import CLI_ACTOR, cli_transaction, err_console, fail
+from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, err_console, fail
 
 # The services and hashing (SQLAlchemy, numpy, Pillow) are imported by the commands, so that
 # starting `eucentre` does not wait for them.
 
 console = Console()
-indicators_app = typer.Typer(help="The Centre's indicator lists.", no_args_is_help=True)
-guard_app = typer.Typer(help="The benign-corpus guard.", no_args_is_help=True)
+indicators_app = typer.Typer(
+    help="The Centre's indicator lists.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
+guard_app = typer.Typer(
+    help="The benign-corpus guard.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 IMAGE_SUFFIXES = {
     ".jpg",

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from eucentre.clikit import GROUP_SETTINGS
 from eucentre.matching.defaults import DEFAULT_MAX_DISTANCE
 
 # The index code (numpy, numba) is imported by the commands that use it, so that `--help` and
@@ -24,7 +25,11 @@ if TYPE_CHECKING:
     from eucentre.matching.csvio import Problem
     from eucentre.matching.index import HashIndex
 
-index_app = typer.Typer(help="Build, update and query hash indexes.", no_args_is_help=True)
+index_app = typer.Typer(
+    help="Build, update and query hash indexes.",
+    no_args_is_help=True,
+    context_settings=GROUP_SETTINGS,
+)
 
 MAX_REPORTED = 1000
 

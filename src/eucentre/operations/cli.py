@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from eucentre.clikit import GROUP_SETTINGS
+
 # Each command imports what it runs (Alembic, uvicorn, the app, Huey), so that starting
 # `eucentre` does not wait for any of them.
 console = Console()
-db_app = typer.Typer(help="The database.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 @db_app.command("upgrade")

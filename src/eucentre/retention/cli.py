@@ -6,8 +6,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from eucentre.clikit import GROUP_SETTINGS
+
 console = Console()
-retention_app = typer.Typer(help="Retention of received files.", no_args_is_help=True)
+retention_app = typer.Typer(
+    help="Retention of received files.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 @retention_app.command("enforce")
