@@ -5,7 +5,6 @@ help can show the demo provider's key as a default."""
 from __future__ import annotations
 
 import base64
-import hashlib
 from dataclasses import dataclass
 
 from eucentre.kinds import OrganisationKind, Role
@@ -70,6 +69,8 @@ DEMO_OFFICERS = (
 
 def demo_totp_secret(email: str) -> str:
     """Fixed per demo account, so an authenticator app set up once keeps working across runs."""
+    import hashlib  # loads OpenSSL: not for every start of the CLI
+
     return base64.b32encode(
         hashlib.sha256(f"eucentre-demo:{email}".encode()).digest()[:20]
     ).decode()

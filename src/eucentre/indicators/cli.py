@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
 from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, err_console, fail
 
@@ -44,6 +43,8 @@ def import_file(
     ),
 ) -> None:
     """Import a list. Idempotent; a bad line is reported by number and nothing is imported."""
+    from rich.progress import Progress
+
     from eucentre.indicators import importer
 
     try:

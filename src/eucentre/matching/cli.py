@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from eucentre.clikit import GROUP_SETTINGS
 from eucentre.matching.defaults import DEFAULT_MAX_DISTANCE
@@ -50,6 +49,9 @@ def _fail(path: Path, problems: list[Problem]) -> None:
 
 @contextmanager
 def _progress():
+    # Rich's progress module is imported here, as the index code is: help need not wait for it.
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     console = _stderr()
     # The bar is for people watching a terminal; logs and pipes get nothing.
     with Progress(

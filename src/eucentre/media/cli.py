@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from eucentre.media.limits import (
@@ -136,6 +135,14 @@ def hash_command(
 
 
 def _interactive(files: list[Path], options: HashOptions, workers: int) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     errors_console = Console(stderr=True)
     table = Table(title="eucentre hash")
     for column in ("path", "type", "hash", "notes"):
