@@ -29,6 +29,7 @@ bench: install
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/vpdq.py
+	$(BIN)/python bench/cli.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the
 # new entries in src/eucentre/locale/*/LC_MESSAGES/eucentre.po).
@@ -40,6 +41,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy src
 
 format: install
 	$(BIN)/ruff format src tests bench

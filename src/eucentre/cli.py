@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from eucentre.clikit import TOP_SETTINGS
 from eucentre.domains import installed
 from eucentre.platform.manifest import Domains, resolve
 
@@ -14,6 +15,8 @@ def build_cli(domains: Domains) -> typer.Typer:
         help="The EU Centre's operational platform.",
         no_args_is_help=True,
         pretty_exceptions_show_locals=False,
+        # Typer would coerce its own --help flag through pydantic at every start (clikit).
+        context_settings=TOP_SETTINGS,
     )
     for command in domains.commands:
         if command.group:

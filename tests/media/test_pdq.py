@@ -109,3 +109,23 @@ def test_rejects_bad_shapes():
         pdq_hash(np.zeros((10, 10, 2), np.uint8))
     with pytest.raises(ValueError):
         pdq_hash(np.zeros((0, 10), np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("height", "width", "channels"),
+    [(1, 1, 1), (5, 7, 1), (64, 64, 1), (97, 61, 3), (300, 200, 4), (1030, 777, 3), (2000, 3, 1)],
+)
+@pytest.mark.parametrize("flip", [False, True])
+def test_numpy_and_numba_passes_give_the_same_bits(height, width, channels, flip):
+    from eucentre.media import pdq, pdq_jit
+
+    rng = np.random.default_rng(height * width + channels)
+    pixels = rng.integers(0, 256, (height, width * channels), dtype=np.uint8)
+    rows = axis_operator(height).reversed(height) if flip else axis_operator(height)
+    args = (pixels, rows.starts, rows.lengths, rows.weights)
+    by_numpy = pdq._reduce_rows_numpy(*args)
+    assert by_numpy.tobytes() == pdq_jit.reduce_rows(*args).tobytes()
+    partial = np.ascontiguousarray(by_numpy[:, :width])
+    cols = axis_operator(width).reversed(width) if flip else axis_operator(width)
+    args = (partial, cols.starts, cols.lengths, cols.weights)
+    assert pdq._reduce_cols_numpy(*args).tobytes() == pdq_jit.reduce_cols(*args).tobytes()

@@ -5,17 +5,20 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from eucentre.audit import service
-from eucentre.clikit import cli_transaction
+from eucentre.clikit import GROUP_SETTINGS, cli_transaction
 
 console = Console()
-audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="The hash-chained audit log.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 @audit_app.command("verify")
 def verify() -> None:
     """Check every entry against the chain: exit 0 if intact, 1 if anything was edited, deleted
     or reordered."""
+    from eucentre.audit import service
+
     with cli_transaction() as session:
         result = service.verify(session)
     if result.intact:

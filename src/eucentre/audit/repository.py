@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from eucentre.audit.chain import GENESIS_HASH, Link
@@ -16,6 +16,8 @@ def claim_next_seq(session: Session) -> tuple[int, str]:
     result = session.execute(
         update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq + 1)
     )
+    # Session.execute is typed as returning a Result; for DML it is a CursorResult, with the count.
+    assert isinstance(result, CursorResult)
     if result.rowcount == 0:
         # The migration creates the head; without it appenders could race to create it.
         raise RuntimeError("audit_head is missing: run `eucentre db upgrade`")

@@ -75,15 +75,14 @@ class AccessGuard:
                     if self.access.page
                     else (errors.Unauthenticated("an API key or a staff session is required"))
                 )
+            route = request.scope.get("route")
             note_security_event(
                 request,
                 AuditEvent(
                     actor=principal.actor,
                     action="access.denied",
                     object_type="route",
-                    object_id=request.scope.get("route").path
-                    if request.scope.get("route")
-                    else "-",
+                    object_id=route.path if route is not None else "-",
                     details={"method": request.method},
                 ),
             )

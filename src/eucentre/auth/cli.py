@@ -8,18 +8,26 @@ from enum import StrEnum
 import typer
 from rich.console import Console
 
-from eucentre.auth import service, totp
-from eucentre.clikit import CLI_ACTOR, cli_transaction, fail
-from eucentre.config import get_settings
-from eucentre.models import OrganisationKind, Role
-from eucentre.models.staff import AUTHORITY_OFFICER
+from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, fail
+from eucentre.kinds import AUTHORITY_OFFICER, OrganisationKind, Role
+
+# The services (SQLAlchemy, argon2) are imported by the commands, so that starting `eucentre`
+# does not wait for them.
 
 console = Console()
 orgs_app = typer.Typer(
-    help="Organisations: providers, authorities and the Centre.", no_args_is_help=True
+    help="Organisations: providers, authorities and the Centre.",
+    no_args_is_help=True,
+    context_settings=GROUP_SETTINGS,
 )
-keys_app = typer.Typer(help="API keys for providers and authorities.", no_args_is_help=True)
-users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys for providers and authorities.",
+    no_args_is_help=True,
+    context_settings=GROUP_SETTINGS,
+)
+users_app = typer.Typer(
+    help="Staff accounts.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 @orgs_app.command("create")
@@ -30,6 +38,8 @@ def create_org(
     europol: bool = typer.Option(False, "--europol", help="This authority is Europol."),
 ) -> None:
     """Create an organisation."""
+    from eucentre.auth import service
+
     with cli_transaction() as session:
         org = service.create_organisation(
             session, actor=CLI_ACTOR, name=name, kind=kind, country=country, is_europol=europol
@@ -46,6 +56,8 @@ def create_key(
     label: str = typer.Option("", "--label", help="What the key is for."),
 ) -> None:
     """Create an API key. It is printed once, on the last line, and never again."""
+    from eucentre.auth import service
+
     with cli_transaction() as session:
         new = service.create_key(
             session, actor=CLI_ACTOR, organisation_name=org, scopes=scope or None, label=label
@@ -61,6 +73,8 @@ def revoke_key(
     key_id: str = typer.Argument(..., help="The key's id (the part after euc_)."),
 ) -> None:
     """Revoke a key at once."""
+    from eucentre.auth import service
+
     with cli_transaction() as session:
         key = service.revoke_key(session, actor=CLI_ACTOR, prefix=key_id)
         console.print(f"key {key.prefix} revoked")
@@ -84,6 +98,9 @@ def create_user(
 ) -> None:
     """Create a staff account (or, with --org, an authority officer's). The password is read
     from standard input; the TOTP secret is printed for the person's authenticator app."""
+    from eucentre.auth import service, totp
+    from eucentre.config import get_settings
+
     password = sys.stdin.readline().rstrip("\n")
     if not password:
         raise fail("give the password on standard input")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from eucentre.models import ApiKey, Organisation, SignInAttempt, StaffSession, StaffUser
@@ -64,4 +64,7 @@ def forget_failures(session: Session, subject: str) -> None:
 
 
 def forget_failures_before(session: Session, before: datetime) -> int:
-    return session.execute(delete(SignInAttempt).where(SignInAttempt.at < before)).rowcount
+    result = session.execute(delete(SignInAttempt).where(SignInAttempt.at < before))
+    # Session.execute is typed as returning a Result; for DML it is a CursorResult, with the count.
+    assert isinstance(result, CursorResult)
+    return result.rowcount

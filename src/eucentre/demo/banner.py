@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from eucentre.auth import repository
-from eucentre.demo import data
+from eucentre.demo import accounts as data
 from eucentre.kit.console import Line
 
 

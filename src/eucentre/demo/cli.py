@@ -5,18 +5,21 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from eucentre.auth import totp
-from eucentre.blobs import blob_store
-from eucentre.clikit import cli_transaction, fail
-from eucentre.config import get_settings
-from eucentre.demo import banner, data
-from eucentre.kit.console import show
+from eucentre.clikit import GROUP_SETTINGS, cli_transaction, fail
+from eucentre.demo import accounts
+
+# Loading (SQLAlchemy, the services, hashing) is imported by the commands, so that starting
+# `eucentre` does not wait for it.
 
 console = Console()
-demo_app = typer.Typer(help="Demo data (development only).", no_args_is_help=True)
+demo_app = typer.Typer(
+    help="Demo data (development only).", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 def _refuse_production() -> None:
+    from eucentre.config import get_settings
+
     if get_settings().is_production:
         raise fail("demo data is never loaded in production")
 
@@ -24,6 +27,11 @@ def _refuse_production() -> None:
 @demo_app.command("load")
 def load() -> None:
     """Load the demo organisations, keys and staff accounts (idempotent) and print them."""
+    from eucentre.blobs import blob_store
+    from eucentre.config import get_settings
+    from eucentre.demo import banner, data
+    from eucentre.kit.console import show
+
     _refuse_production()
     with cli_transaction() as session:
         settings = get_settings()
@@ -46,10 +54,12 @@ def load() -> None:
 @demo_app.command("code")
 def code(email: str = typer.Argument(..., help="A demo account's email.")) -> None:
     """Print the current TOTP code of a demo account, for signing in without an app."""
+    from eucentre.auth import totp
+
     _refuse_production()
-    if email not in {address for address, _ in (*data.DEMO_USERS, *data.DEMO_OFFICERS)}:
+    if email not in {address for address, _ in (*accounts.DEMO_USERS, *accounts.DEMO_OFFICERS)}:
         raise fail("only demo accounts have codes here")
-    print(totp.current_code(data.demo_totp_secret(email)))
+    print(totp.current_code(accounts.demo_totp_secret(email)))
 
 
 @demo_app.command("simulate")
@@ -57,13 +67,14 @@ def simulate(
     url: str = typer.Option("", "--url", help="Default: http://EUCENTRE_HOST:EUCENTRE_PORT."),
     count: int = typer.Option(24, "--count", min=1, max=1000),
     key: str = typer.Option(
-        data.DEMO_ORGANISATIONS[1].key or "", "--key", help="A provider's API key."
+        accounts.DEMO_ORGANISATIONS[1].key or "", "--key", help="A provider's API key."
     ),
 ) -> None:
     """Submit a realistic mix of benign demo reports through the HTTP API of a running server,
     so every queue and page has content."""
     import httpx
 
+    from eucentre.config import get_settings
     from eucentre.demo import simulate as simulation
 
     _refuse_production()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -12,83 +9,27 @@ from sqlalchemy.orm import Session
 from eucentre.auth import repository
 from eucentre.auth import service as auth_service
 from eucentre.demo import media
+from eucentre.demo.accounts import (
+    DEMO_OFFICERS,
+    DEMO_ORGANISATIONS,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    demo_totp_secret,
+)
 from eucentre.indicators import repository as indicator_repository
 from eucentre.indicators import service as indicator_service
 from eucentre.indicators.media import candidates_from_file
+from eucentre.kinds import AUTHORITY_OFFICER
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.hashing import hash_file
-from eucentre.models import OrganisationKind, Role
-from eucentre.models.staff import AUTHORITY_OFFICER
+from eucentre.models import StaffUser
 from eucentre.rules.indicator_status import Action
 from eucentre.signals import MediaFile, registry
 
 DEMO_ACTOR = "demo"
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed on purpose; demo refuses production
-
-
-@dataclass(frozen=True)
-class DemoOrganisation:
-    name: str
-    kind: OrganisationKind
-    country: str
-    is_europol: bool = False
-    key: str | None = None
-
-
-DEMO_ORGANISATIONS = (
-    DemoOrganisation("EU Centre", OrganisationKind.centre, "NL"),
-    DemoOrganisation(
-        "Demo Photo Service",
-        OrganisationKind.provider,
-        "IE",
-        key="euc_demoprov01_provider-demo-key-not-secret",
-    ),
-    DemoOrganisation(
-        "Bundeskriminalamt (demo)",
-        OrganisationKind.authority,
-        "DE",
-        key="euc_demoauthde_authority-de-demo-key-not-secret",
-    ),
-    DemoOrganisation(
-        "Police nationale (demo)",
-        OrganisationKind.authority,
-        "FR",
-        key="euc_demoauthfr_authority-fr-demo-key-not-secret",
-    ),
-    DemoOrganisation(
-        "Europol (demo)",
-        OrganisationKind.authority,
-        "NL",
-        is_europol=True,
-        key="euc_demoeuropol_europol-demo-key-not-secret",
-    ),
-)
-
-DEMO_USERS = (
-    ("analyst@demo.eucentre.eu", Role.analyst),
-    ("analyst2@demo.eucentre.eu", Role.analyst),
-    ("senior@demo.eucentre.eu", Role.senior_analyst),
-    ("admin@demo.eucentre.eu", Role.administrator),
-    ("auditor@demo.eucentre.eu", Role.auditor),
-)
-
-
-# People of the demo authorities, who sign in to read and answer their referrals.
-DEMO_OFFICERS = (
-    ("officer.de@demo.eucentre.eu", "Bundeskriminalamt (demo)"),
-    ("officer.fr@demo.eucentre.eu", "Police nationale (demo)"),
-    ("officer.europol@demo.eucentre.eu", "Europol (demo)"),
-)
 DEMO_USERS_WHO_CONFIRM = ("analyst@demo.eucentre.eu", "analyst2@demo.eucentre.eu")
 # Of the demo images, this many become verified indicators; the rest wait as candidates.
 VERIFIED_DEMO_IMAGES = 4
-
-
-def demo_totp_secret(email: str) -> str:
-    """Fixed per demo account, so an authenticator app set up once keeps working across runs."""
-    return base64.b32encode(
-        hashlib.sha256(f"eucentre-demo:{email}".encode()).digest()[:20]
-    ).decode()
 
 
 def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) -> list[str]:
@@ -143,11 +84,19 @@ def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) 
     return created
 
 
+def _user(session: Session, email: str) -> StaffUser:
+    user = repository.user_by_email(session, email)
+    if user is None:
+        # load() creates the accounts before the indicators they confirm.
+        raise LookupError(f"demo account {email} is missing: run load(), not load_indicators()")
+    return user
+
+
 def load_indicators(session: Session, *, blobs: BlobStore, media_dir: Path) -> list[str]:
     """Verified indicators from benign demo images (confirmed by the two demo analysts), a few
     candidates waiting in the queue, and one benign image in the guard."""
     created: list[str] = []
-    analysts = [repository.user_by_email(session, email) for email in DEMO_USERS_WHO_CONFIRM]
+    analysts = [_user(session, email) for email in DEMO_USERS_WHO_CONFIRM]
     images = media.write_demo_images(media_dir)
     for position, path in enumerate(images):
         found = registry.hash_media(MediaFile(path.read_bytes(), hash_file(path)))

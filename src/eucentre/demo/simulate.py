@@ -103,7 +103,10 @@ def plan(media_dir: Path, *, count: int, seed: int = 7) -> Iterator[Planned]:
 
 
 def send(base_url: str, key: str, planned: Planned, client: httpx.Client) -> dict:
-    parts = [("report", (None, json.dumps(planned.body), "application/json"))]
+    # httpx's multipart parts: (field, (file name or None for a plain field, content, type)).
+    parts: list[tuple[str, tuple[str | None, str | bytes, str]]] = [
+        ("report", (None, json.dumps(planned.body), "application/json"))
+    ]
     parts += [
         ("files", (f"demo-{i}.png", data, "image/png")) for i, data in enumerate(planned.files)
     ]

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from eucentre.models import (
     Complaint,
@@ -40,6 +40,11 @@ from eucentre.models import (
 from eucentre.rules.precision import Tally
 
 DIMENSIONS = ("indicator", "list", "provider", "method")
+# A dimension's rows are grouped by an id (indicator) or a name (list, provider, method), and
+# each query gives (key, count) rows. Any: select()'s overloads turn a union of columns into
+# object; `table` reads every key through str().
+Key = InstrumentedAttribute[Any]
+Counts = Select[Any, int]
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,9 @@ class Row:
         }
 
 
-def _lookup_matches(dimension: str):  # type: ignore[no-untyped-def]
+def _lookup_matches(dimension: str) -> Counts:
     query = select().select_from(IndicatorMatch).where(IndicatorMatch.context != "report")
+    key: Key
     if dimension == "indicator":
         key = IndicatorMatch.indicator_id
     elif dimension == "method":
@@ -79,16 +85,17 @@ def _lookup_matches(dimension: str):  # type: ignore[no-untyped-def]
     return query.add_columns(key, func.count(IndicatorMatch.id)).group_by(key)
 
 
-def _report_key(dimension: str):  # type: ignore[no-untyped-def]
-    return {
+def _report_key(dimension: str) -> Key:
+    keys: dict[str, Key] = {
         "indicator": ReportMatch.indicator_id,
         "method": ReportMatch.signal,
         "list": ReportMatch.list_name,
         "provider": Organisation.name,
-    }[dimension]
+    }
+    return keys[dimension]
 
 
-def _report_matches(dimension: str):  # type: ignore[no-untyped-def]
+def _report_matches(dimension: str) -> Counts:
     key = _report_key(dimension)
     query = select(key, func.count(ReportMatch.id)).select_from(ReportMatch)
     if dimension == "provider":
@@ -98,7 +105,7 @@ def _report_matches(dimension: str):  # type: ignore[no-untyped-def]
     return query.group_by(key)
 
 
-def _upheld(dimension: str):  # type: ignore[no-untyped-def]
+def _upheld(dimension: str) -> Counts:
     key = _report_key(dimension)
     query = (
         select(key, func.count(distinct(Complaint.id)))
@@ -112,7 +119,7 @@ def _upheld(dimension: str):  # type: ignore[no-untyped-def]
     return query.group_by(key)
 
 
-def _not_abuse(dimension: str):  # type: ignore[no-untyped-def]
+def _not_abuse(dimension: str) -> Counts:
     key = _report_key(dimension)
     query = (
         select(key, func.count(distinct(Referral.id)))

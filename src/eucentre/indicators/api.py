@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
@@ -29,7 +29,10 @@ from eucentre.signals import registry
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 PROVIDERS = {PrincipalKind.provider}
 # The signal types registered when the API is built (the OpenAPI document lists them).
-ExportSignal = Literal[registry.names()]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the names are known only once the registry is built
+    ExportSignal = str
+else:
+    ExportSignal = Literal[registry.names()]
 
 
 def lookup_index(app: FastAPI) -> LookupIndex:

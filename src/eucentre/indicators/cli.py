@@ -6,20 +6,19 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
-from eucentre.blobs import blob_store
-from eucentre.clikit import CLI_ACTOR, cli_transaction, err_console, fail
-from eucentre.config import get_settings
-from eucentre.indicators import importer, service
-from eucentre.indicators.media import MediaRefused, candidates_from_file
-from eucentre.media.errors import MediaError
-from eucentre.media.hashing import hash_file
-from eucentre.signals import MediaFile, registry
+from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, err_console, fail
+
+# The services and hashing (SQLAlchemy, numpy, Pillow) are imported by the commands, so that
+# starting `eucentre` does not wait for them.
 
 console = Console()
-indicators_app = typer.Typer(help="The Centre's indicator lists.", no_args_is_help=True)
-guard_app = typer.Typer(help="The benign-corpus guard.", no_args_is_help=True)
+indicators_app = typer.Typer(
+    help="The Centre's indicator lists.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
+guard_app = typer.Typer(
+    help="The benign-corpus guard.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 IMAGE_SUFFIXES = {
     ".jpg",
@@ -44,6 +43,10 @@ def import_file(
     ),
 ) -> None:
     """Import a list. Idempotent; a bad line is reported by number and nothing is imported."""
+    from rich.progress import Progress
+
+    from eucentre.indicators import importer
+
     try:
         lines = importer.parse(importer.read(file))
     except importer.ImportRejected as rejected:
@@ -92,6 +95,10 @@ def add_media(
     source: str = typer.Option(..., "--source", help="Where the media comes from."),
 ) -> None:
     """Create candidate indicators (PDQ and MD5) from images; the files are kept encrypted."""
+    from eucentre.blobs import blob_store
+    from eucentre.config import get_settings
+    from eucentre.indicators.media import MediaRefused, candidates_from_file
+
     blobs = blob_store(get_settings())
     with cli_transaction() as session:
         for path in _files(paths):
@@ -116,6 +123,11 @@ def guard_add(
     label: str = typer.Option("", "--label", help="What the media is (default: the file name)."),
 ) -> None:
     """Hash known-benign media into the guard. Verified indicators that match are disputed."""
+    from eucentre.indicators import service
+    from eucentre.media.errors import MediaError
+    from eucentre.media.hashing import hash_file
+    from eucentre.signals import MediaFile, registry
+
     added = 0
     with cli_transaction() as session:
         for path in _files(paths):

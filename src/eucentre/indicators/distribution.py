@@ -69,7 +69,7 @@ def lookup(
                     organisation_id=organisation_id,
                     distance=hit.distance,
                     variant=hit.variant[:16],
-                    context="lookup",
+                    context=context,
                 )
             )
         answer.append(matches)

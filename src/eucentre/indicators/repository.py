@@ -20,6 +20,7 @@ from eucentre.models import (
     IndicatorSource,
     IndicatorStatus,
 )
+from eucentre.models.indicator import ChangeOp
 
 FEED_HEAD_ID = 1
 
@@ -115,7 +116,7 @@ def all_lists(session: Session) -> list[IndicatorList]:
     return list(session.scalars(select(IndicatorList).order_by(IndicatorList.name)))
 
 
-def append_change(session: Session, indicator: Indicator, op: str) -> IndicatorChange:
+def append_change(session: Session, indicator: Indicator, op: ChangeOp) -> IndicatorChange:
     """Number the change under the feed head's row lock, held until commit: changes become
     visible in the order of their numbers, so a cursor never passes one that commits late.
     Callers audit first: the audit head is always locked before this one."""

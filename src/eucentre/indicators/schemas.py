@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -11,7 +11,10 @@ from eucentre.signals import registry
 
 MAX_LOOKUP = 1000
 # The signal types registered when the API is built (the OpenAPI document lists them).
-LookupSignal = Literal[registry.names()]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the names are known only once the registry is built
+    LookupSignal = str
+else:
+    LookupSignal = Literal[registry.names()]
 
 
 class HashIn(BaseModel):

@@ -10,17 +10,25 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from eucentre.matching.codec import SIGNAL_WORDS
-from eucentre.matching.csvio import Problem, read_hashes, read_ids
-from eucentre.matching.index import DEFAULT_MAX_DISTANCE, HashIndex, IndexUpdateError
+from eucentre.clikit import GROUP_SETTINGS
+from eucentre.matching.defaults import DEFAULT_MAX_DISTANCE
 
-index_app = typer.Typer(help="Build, update and query hash indexes.", no_args_is_help=True)
+# The index code (numpy, numba) is imported by the commands that use it, so that `--help` and
+# the other commands do not wait for it.
+if TYPE_CHECKING:
+    from eucentre.matching.csvio import Problem
+    from eucentre.matching.index import HashIndex
+
+index_app = typer.Typer(
+    help="Build, update and query hash indexes.",
+    no_args_is_help=True,
+    context_settings=GROUP_SETTINGS,
+)
 
 MAX_REPORTED = 1000
 
@@ -41,6 +49,9 @@ def _fail(path: Path, problems: list[Problem]) -> None:
 
 @contextmanager
 def _progress():
+    # Rich's progress module is imported here, as the index code is: help need not wait for it.
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     console = _stderr()
     # The bar is for people watching a terminal; logs and pipes get nothing.
     with Progress(
@@ -56,6 +67,8 @@ def _progress():
 
 
 def _open(index_dir: Path, workers: int | None = None) -> HashIndex:
+    from eucentre.matching.index import HashIndex
+
     try:
         return HashIndex.open(index_dir, workers=workers, auto_compact_at=None)
     except (FileNotFoundError, ValueError) as exc:
@@ -84,6 +97,10 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing INDEX_DIR.")] = False,
 ) -> None:
     """Build an index from a CSV of `id,hex` lines (written aside, renamed into place)."""
+    from eucentre.matching.codec import SIGNAL_WORDS
+    from eucentre.matching.csvio import read_hashes
+    from eucentre.matching.index import HashIndex
+
     if signal not in SIGNAL_WORDS:
         _stderr().print(f"--signal must be one of {', '.join(SIGNAL_WORDS)}", markup=False)
         raise typer.Exit(code=2)
@@ -155,6 +172,8 @@ def query(
     ] = None,
 ) -> None:
     """Find every stored hash within --max-distance of each query."""
+    from eucentre.matching.csvio import read_hashes
+
     _check_file(queries_csv)
     index = _open(index_dir, workers)
     rows = read_hashes(queries_csv, index.signal, variants=dihedral)
@@ -184,6 +203,9 @@ def add(
     ],
 ) -> None:
     """Add hashes in place (appended to the snapshot's delta log; no rebuild)."""
+    from eucentre.matching.csvio import read_hashes
+    from eucentre.matching.index import IndexUpdateError
+
     _check_file(hashes_csv)
     index = _open(index_dir)
     rows = read_hashes(hashes_csv, index.signal)
@@ -197,6 +219,9 @@ def add(
 
 
 def _mark(op: str, index_dir: Path, ids_txt: Path) -> None:
+    from eucentre.matching.csvio import read_ids
+    from eucentre.matching.index import IndexUpdateError
+
     _check_file(ids_txt)
     index = _open(index_dir)
     ids, lines, problems = read_ids(ids_txt)

@@ -23,6 +23,7 @@ from eucentre.matching.codec import (
     is_variant,
     words_to_hex,
 )
+from eucentre.matching.defaults import DEFAULT_MAX_DISTANCE
 from eucentre.matching.delta import DeltaState, append_records, read_records
 from eucentre.matching.snapshot import (
     DELTA_LOG,
@@ -42,7 +43,6 @@ from eucentre.matching.snapshot import (
 )
 
 HashLike = str | bytes
-DEFAULT_MAX_DISTANCE = 31
 
 
 @contextlib.contextmanager

@@ -1,13 +1,45 @@
 """Media hashing: pure functions from bytes, streams or files to MD5, SHA-256, PDQ and vPDQ.
 
 No database and no global state: the platform's services call these and store the results.
+The names below are imported on first use, so importing a submodule (the CLI's limits, say)
+does not load numpy, Pillow and PyAV.
 """
 
-from eucentre.media.errors import ERROR_CODES, MediaError
-from eucentre.media.hashing import HashOptions, hash_bytes, hash_file, hash_record, hash_stream
-from eucentre.media.pdq import PDQHash, hamming, pdq_hash
-from eucentre.media.signals import SIGNAL_TYPES, SignalType
-from eucentre.media.video import vpdq_compare
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from eucentre.platform.manifest import Command, Manifest
+
+if TYPE_CHECKING:
+    from eucentre.media.errors import ERROR_CODES, MediaError
+    from eucentre.media.hashing import (
+        HashOptions,
+        hash_bytes,
+        hash_file,
+        hash_record,
+        hash_stream,
+    )
+    from eucentre.media.pdq import PDQHash, hamming, pdq_hash
+    from eucentre.media.signals import SIGNAL_TYPES, SignalType
+    from eucentre.media.video import vpdq_compare
+
+_HOMES = {
+    "ERROR_CODES": "errors",
+    "MediaError": "errors",
+    "HashOptions": "hashing",
+    "hash_bytes": "hashing",
+    "hash_file": "hashing",
+    "hash_record": "hashing",
+    "hash_stream": "hashing",
+    "PDQHash": "pdq",
+    "hamming": "pdq",
+    "pdq_hash": "pdq",
+    "SIGNAL_TYPES": "signals",
+    "SignalType": "signals",
+    "vpdq_compare": "video",
+}
 
 __all__ = [
     "ERROR_CODES",
@@ -25,7 +57,13 @@ __all__ = [
     "vpdq_compare",
 ]
 
-from eucentre.platform.manifest import Command, Manifest  # noqa: E402
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)
+
 
 MANIFEST = Manifest(
     name="media", commands=(Command("hash", "eucentre.media.cli:hash_command", group=False),)

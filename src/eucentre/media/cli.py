@@ -8,23 +8,27 @@ stdout. Exit status 0 only if every file hashed.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from eucentre.media.decode import DEFAULT_MAX_PIXELS
-from eucentre.media.hashing import HashOptions, hash_record
-from eucentre.media.video import DEFAULT_FPS, DEFAULT_MAX_FRAMES, DEFAULT_MAX_SECONDS
+from eucentre.media.limits import (
+    DEFAULT_FPS,
+    DEFAULT_MAX_FRAMES,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MAX_SECONDS,
+)
+
+# Hashing (numpy, Pillow) is imported when a command runs, so that `--help` does not wait.
+if TYPE_CHECKING:
+    from eucentre.media.hashing import HashOptions
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -44,10 +48,15 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _records(files: list[Path], options: HashOptions, workers: int) -> Iterator[dict[str, Any]]:
+    from eucentre.media.hashing import hash_record
+
     work = partial(hash_record, options=options)
     if workers <= 1 or len(files) <= 1:
         yield from map(work, files)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn: workers must not inherit the parent's threads (Rich's refresher, FFmpeg's).
     context = multiprocessing.get_context("spawn")
     chunk = max(1, min(16, len(files) // (workers * 8)))
@@ -102,6 +111,8 @@ def hash_command(
     ] = DEFAULT_MAX_SECONDS,
 ) -> None:
     """Hash media files: MD5, SHA-256, and PDQ (images) or vPDQ (videos)."""
+    from eucentre.media.hashing import HashOptions
+
     options = HashOptions(
         max_pixels=max_pixels,
         fast=fast,
@@ -124,6 +135,14 @@ def hash_command(
 
 
 def _interactive(files: list[Path], options: HashOptions, workers: int) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     errors_console = Console(stderr=True)
     table = Table(title="eucentre hash")
     for column in ("path", "type", "hash", "notes"):

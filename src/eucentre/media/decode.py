@@ -28,6 +28,7 @@ from PIL import Image, UnidentifiedImageError
 
 from eucentre.media import errors
 from eucentre.media.formats import Format
+from eucentre.media.limits import DEFAULT_MAX_PIXELS
 
 try:  # HEIF is optional at runtime: without the plugin HEIF files are unsupported.
     import pillow_heif
@@ -37,7 +38,6 @@ try:  # HEIF is optional at runtime: without the plugin HEIF files are unsupport
 except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
     HEIF_AVAILABLE = False
 
-DEFAULT_MAX_PIXELS = 100_000_000
 EXIF_ORIENTATION_TAG = 0x0112
 # Fast mode decodes JPEGs with libjpeg's DCT scaling, keeping at least this many pixels on the
 # short side so the 64x64 box filter still averages several samples.

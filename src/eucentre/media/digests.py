@@ -29,6 +29,7 @@ def digest_stream(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Digests:
     buffer = bytearray(chunk_size)
     view = memoryview(buffer)
     readinto = getattr(stream, "readinto", None)
+    chunk: bytes | memoryview
     while True:
         if readinto is not None:
             n = readinto(buffer)

@@ -20,10 +20,17 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from eucentre.media import errors
-from eucentre.media.decode import DEFAULT_MAX_PIXELS, DecodedImage, decode_image
+from eucentre.media.decode import DecodedImage, decode_image
 from eucentre.media.digests import Digests, digest_bytes, digest_file, digest_stream
 from eucentre.media.dihedral import EXIF_ORIENTATION, TRANSFORMS, pdq_with_dihedral
 from eucentre.media.formats import SNIFF_BYTES, Format, extension_mismatch, looks_truncated, sniff
+from eucentre.media.limits import (
+    DEFAULT_DEDUPE_DISTANCE,
+    DEFAULT_FPS,
+    DEFAULT_MAX_FRAMES,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MAX_SECONDS,
+)
 from eucentre.media.pdq import (
     QUALITY_INDICATOR_MIN,
     downsample_64,
@@ -33,13 +40,6 @@ from eucentre.media.pdq import (
     pdq_hash,
     reference_luma,
     sequential_pdq,
-)
-from eucentre.media.video import (
-    DEFAULT_DEDUPE_DISTANCE,
-    DEFAULT_FPS,
-    DEFAULT_MAX_FRAMES,
-    DEFAULT_MAX_SECONDS,
-    hash_video,
 )
 
 TAIL_BYTES = 64
@@ -120,6 +120,9 @@ def _image_fields(image: DecodedImage, options: HashOptions) -> dict[str, Any]:
 
 
 def _video_fields(source: Any, options: HashOptions) -> dict[str, Any]:
+    # PyAV takes a tenth of a second to import, which hashing only images need not pay.
+    from eucentre.media.video import hash_video
+
     video = hash_video(
         source,
         fps=options.video_fps,

@@ -7,18 +7,28 @@ bit per coefficient set when it is above the median.
 
 The filter is linear and separable, and only 64 samples per axis are ever read, so instead
 of filtering the whole image we precompute, for each axis length, the 64 sparse rows of the
-operator ``decimate . box . box`` and apply them: one pass over the rows of the image (in
-numba, straight from uint8 without a float copy), then a tiny pass over the 64 partial rows.
+operator ``decimate . box . box`` and apply them: one pass over the rows of the image
+(straight from uint8 without a float copy), then a tiny pass over the 64 partial rows.
 Luminance weights commute with this linear map, so colour images are reduced per channel and
 combined at 64 rows, which keeps the full-resolution work to a multiply-add per sample.
+
+Both passes exist twice, in numpy here and in numba (``pdq_jit``), with bit-identical results:
+each output element is the same float32 products added in the same order. Numba is about 7x
+faster per sample but takes about half a second to load, which a process hashing one picture
+(``eucentre hash one.jpg``) would spend for a few milliseconds of work. So a process starts
+with numpy and switches for good once it has reduced ``JIT_AFTER_SAMPLES`` samples (about a
+quarter of a second of numpy work, roughly what loading numba costs), or at once if numba is
+already loaded (the server's matching index uses it) or ``use_jit()`` was called.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
-import numba
 import numpy as np
 
 HASH_BITS = 256
@@ -27,6 +37,7 @@ OUTPUT_SIZE = 64
 DCT_SIZE = 16
 LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 QUALITY_INDICATOR_MIN = 50
+JIT_AFTER_SAMPLES = 1 << 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,35 +102,55 @@ def axis_operator(size: int) -> AxisOperator:
     )
 
 
-@numba.njit(cache=True, nogil=True)
-def _reduce_rows(pixels, starts, lengths, weights):  # pragma: no cover - compiled
-    n_out = starts.shape[0]
-    width = pixels.shape[1]
-    out = np.zeros((n_out, width), dtype=np.float32)
-    for i in range(n_out):
-        acc = out[i]
-        s = starts[i]
-        for t in range(lengths[i]):
-            w = weights[i, t]
-            row = pixels[s + t]
-            for j in range(width):
-                acc[j] += w * np.float32(row[j])
+def _reduce_rows_numpy(
+    pixels: np.ndarray, starts: np.ndarray, lengths: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    # Tap t of every output row at once. Weights are zero past a row's length, and adding
+    # 0 * pixel leaves a float unchanged, so clamping the index there changes nothing.
+    height = pixels.shape[0]
+    out = np.zeros((starts.shape[0], pixels.shape[1]), dtype=np.float32)
+    product = np.empty_like(out)
+    for t in range(int(lengths.max())):
+        np.multiply(pixels[np.minimum(starts + t, height - 1)], weights[:, t, None], out=product)
+        out += product
     return out
 
 
-@numba.njit(cache=True, nogil=True)
-def _reduce_cols(partial, starts, lengths, weights):  # pragma: no cover - compiled
-    n_rows = partial.shape[0]
-    n_out = starts.shape[0]
-    out = np.zeros((n_rows, n_out), dtype=np.float32)
-    for r in range(n_rows):
-        for i in range(n_out):
-            s = starts[i]
-            acc = np.float32(0.0)
-            for t in range(lengths[i]):
-                acc += weights[i, t] * partial[r, s + t]
-            out[r, i] = acc
+def _reduce_cols_numpy(
+    partial: np.ndarray, starts: np.ndarray, lengths: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    width = partial.shape[1]
+    out = np.zeros((partial.shape[0], starts.shape[0]), dtype=np.float32)
+    for t in range(int(lengths.max())):
+        out += weights[:, t] * partial[:, np.minimum(starts + t, width - 1)]
     return out
+
+
+Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+_jit: ModuleType | None = None
+_numpy_samples = 0
+
+
+def use_jit() -> ModuleType:
+    """Load the numba kernels now (and use them from now on): for processes that hash a lot."""
+    global _jit
+    if _jit is None:
+        from eucentre.media import pdq_jit
+
+        _jit = pdq_jit
+    return _jit
+
+
+def _kernels(samples: int) -> tuple[Kernel, Kernel]:
+    """The row and column kernels for a pass over ``samples`` values (pixels x channels)."""
+    global _numpy_samples
+    cold = _jit is None and "numba" not in sys.modules
+    if cold and _numpy_samples + samples <= JIT_AFTER_SAMPLES:
+        # Unlocked: a lost update between threads only moves the switch a little.
+        _numpy_samples += samples
+        return _reduce_rows_numpy, _reduce_cols_numpy
+    jit = use_jit()
+    return jit.reduce_rows, jit.reduce_cols
 
 
 def _shape(pixels: np.ndarray) -> tuple[int, int, int]:
@@ -145,7 +176,8 @@ def row_pass(pixels: np.ndarray, *, flip_rows: bool = False) -> np.ndarray:
     rows = axis_operator(height)
     if flip_rows:
         rows = rows.reversed(height)
-    partial = _reduce_rows(flat, rows.starts, rows.lengths, rows.weights)
+    reduce_rows, _ = _kernels(flat.size)
+    partial = reduce_rows(flat, rows.starts, rows.lengths, rows.weights)
     if channels > 1:
         partial = partial.reshape(OUTPUT_SIZE, width, channels)[:, :, :3] @ LUMA_WEIGHTS
     return partial
@@ -159,7 +191,8 @@ def col_pass(
     if flip_cols:
         partial = partial[:, ::-1]
     cols = axis_operator(width)
-    buffer = _reduce_cols(np.ascontiguousarray(partial), cols.starts, cols.lengths, cols.weights)
+    _, reduce_cols = _kernels(0)
+    buffer = reduce_cols(np.ascontiguousarray(partial), cols.starts, cols.lengths, cols.weights)
     if scale != 1.0:
         buffer *= np.float32(scale)
     return np.ascontiguousarray(buffer.T) if transpose else buffer
@@ -273,75 +306,6 @@ def is_pdq_hex(value: str) -> bool:
 FLAT_RANGE = 1.0
 
 
-@numba.njit(cache=True, nogil=True)
-def _box1d(src, dst, offset, length, stride, window):  # pragma: no cover - compiled
-    half = (window + 2) // 2
-    read = offset
-    drop = offset
-    out = offset
-    total = np.float32(0.0)
-    count = 0
-    for _ in range(half - 1):
-        total += src[read]
-        count += 1
-        read += stride
-    for _ in range(window - half + 1):
-        total += src[read]
-        count += 1
-        dst[out] = np.float32(total / np.float32(count))
-        read += stride
-        out += stride
-    for _ in range(length - window):
-        total += src[read]
-        total -= src[drop]
-        dst[out] = np.float32(total / np.float32(count))
-        drop += stride
-        read += stride
-        out += stride
-    for _ in range(half - 1):
-        total -= src[drop]
-        count -= 1
-        dst[out] = np.float32(total / np.float32(count))
-        drop += stride
-        out += stride
-
-
-@numba.njit(cache=True, nogil=True)
-def _sequential_buffer(luma, rows_window, cols_window, row_points, col_points):  # pragma: no cover
-    height, width = luma.shape
-    first = luma.copy().reshape(-1)
-    second = np.zeros_like(first)
-    for _ in range(2):
-        for i in range(height):
-            _box1d(first, second, i * width, width, 1, rows_window)
-        for j in range(width):
-            _box1d(second, first, j, height, width, cols_window)
-    out = np.zeros((OUTPUT_SIZE, OUTPUT_SIZE), dtype=np.float32)
-    for a in range(OUTPUT_SIZE):
-        for b in range(OUTPUT_SIZE):
-            out[a, b] = first[row_points[a] * width + col_points[b]]
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _sequential_dct(buffer, matrix):  # pragma: no cover - compiled
-    partial = np.zeros((DCT_SIZE, OUTPUT_SIZE), dtype=np.float32)
-    for i in range(DCT_SIZE):
-        for j in range(OUTPUT_SIZE):
-            total = np.float32(0.0)
-            for k in range(OUTPUT_SIZE):
-                total += np.float32(matrix[i, k] * buffer[k, j])
-            partial[i, j] = total
-    out = np.zeros((DCT_SIZE, DCT_SIZE), dtype=np.float32)
-    for i in range(DCT_SIZE):
-        for j in range(DCT_SIZE):
-            total = np.float32(0.0)
-            for k in range(OUTPUT_SIZE):
-                total += np.float32(partial[i, k] * matrix[j, k])
-            out[i, j] = total
-    return out
-
-
 @lru_cache(maxsize=1)
 def _sequential_dct_matrix() -> np.ndarray:
     factor = float(np.float32(np.sqrt(2.0 / OUTPUT_SIZE)))
@@ -367,14 +331,16 @@ def is_near_flat(buffer: np.ndarray) -> bool:
 def sequential_pdq(luma: np.ndarray) -> PDQHash:
     """PDQ of a float32 luma image with the reference's exact order of float operations."""
     height, width = luma.shape
-    buffer = _sequential_buffer(
+    # Whole-image sequential arithmetic: only numba does it at a tolerable speed.
+    jit = use_jit()
+    buffer = jit.sequential_buffer(
         np.ascontiguousarray(luma, dtype=np.float32),
         jarosz_window(width),
         jarosz_window(height),
         sample_points(height),
         sample_points(width),
     )
-    coefficients = _sequential_dct(buffer, _sequential_dct_matrix())
+    coefficients = jit.sequential_dct(buffer, _sequential_dct_matrix())
     return PDQHash(hash=dct_to_hex(coefficients), quality=quality(buffer), dct=coefficients)
 
 

@@ -17,13 +17,15 @@ import av
 import numpy as np
 
 from eucentre.media import errors
+from eucentre.media.limits import (
+    DEFAULT_DEDUPE_DISTANCE,
+    DEFAULT_FPS,
+    DEFAULT_MAX_FRAMES,
+    DEFAULT_MAX_SECONDS,
+)
 from eucentre.media.pdq import QUALITY_INDICATOR_MIN, pdq_hash
 
-DEFAULT_FPS = 1.0
-DEFAULT_MAX_FRAMES = 500_000  # decoded frames: ~4.6 h at 30 fps
-DEFAULT_MAX_SECONDS = 6 * 3600.0
 DEFAULT_MAX_PIXELS_PER_FRAME = 40_000_000
-DEFAULT_DEDUPE_DISTANCE = 2
 VPDQ_DISTANCE_THRESHOLD = 31
 VPDQ_MATCH_SHARE = 0.8
 
@@ -122,7 +124,14 @@ def hash_video(
         container.close()
 
 
-def _sample(container, stream, fps, max_frames, max_pixels, dedupe_distance):
+def _sample(
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    fps: float,
+    max_frames: int,
+    max_pixels: int,
+    dedupe_distance: int,
+) -> tuple[list[FrameHash], int]:
     interval = 1.0 / fps
     rate = float(stream.average_rate or stream.guessed_rate or 25)
     frames: list[FrameHash] = []

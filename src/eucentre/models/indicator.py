@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -91,6 +91,9 @@ class IndicatorEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+ChangeOp = Literal["add", "remove"]
+
+
 class IndicatorChange(Base):
     """The providers' change feed: one row per indicator entering or leaving distribution.
 
@@ -102,7 +105,7 @@ class IndicatorChange(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
-    op: Mapped[str] = mapped_column(String(8))
+    op: Mapped[ChangeOp] = mapped_column(String(8))
     signal: Mapped[str] = mapped_column(String(16), index=True)
     value: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)

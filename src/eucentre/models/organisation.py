@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from eucentre.kinds import OrganisationKind
 from eucentre.models.base import Base, CreatedAt
 
-
-class OrganisationKind(StrEnum):
-    provider = "provider"
-    authority = "authority"
-    centre = "centre"
+__all__ = ["Organisation", "OrganisationKind"]
 
 
 class Organisation(CreatedAt, Base):

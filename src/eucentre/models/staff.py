@@ -1,23 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from eucentre.kinds import AUTHORITY_OFFICER, Role
 from eucentre.models.base import Base, CreatedAt
 
-
-class Role(StrEnum):
-    analyst = "analyst"
-    senior_analyst = "senior_analyst"
-    administrator = "administrator"
-    auditor = "auditor"
-
-
-# People of an authority sign in like staff but act as their organisation (see auth/service.py).
-AUTHORITY_OFFICER = "authority_officer"
+__all__ = ["AUTHORITY_OFFICER", "Role", "SignInAttempt", "StaffSession", "StaffUser"]
 
 
 class StaffUser(CreatedAt, Base):

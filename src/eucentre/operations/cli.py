@@ -1,32 +1,24 @@
-"""`eucentre serve` and `eucentre db upgrade`."""
+"""`eucentre serve`, `eucentre worker` and `eucentre db upgrade`."""
 
 from __future__ import annotations
 
-import signal
-import socket
-from collections.abc import Callable
-from types import FrameType
-
 import typer
-import uvicorn
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
-from eucentre.config import get_settings
-from eucentre.db import transaction
-from eucentre.demo import banner as demo_banner
-from eucentre.kit import console as copyable
-from eucentre.kit import logs
-from eucentre.operations import banner, migrations
+from eucentre.clikit import GROUP_SETTINGS
 
+# Each command imports what it runs (Alembic, uvicorn, the app, Huey), so that starting
+# `eucentre` does not wait for any of them.
 console = Console()
-db_app = typer.Typer(help="The database.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 @db_app.command("upgrade")
 def upgrade() -> None:
     """Create the database or migrate it to the code's schema."""
+    from eucentre.config import get_settings
+    from eucentre.operations import migrations
+
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrations.upgrade(settings.resolved_database_url)
@@ -35,72 +27,15 @@ def upgrade() -> None:
     )
 
 
-# Requests still running when a stop is asked get this long to finish; the embedded consumer
-# then gets worker.SHUTDOWN_TIMEOUT, and the whole stays under the 10 s before a kill.
-REQUEST_GRACE_SECONDS = 4
-
-
-class _Server(uvicorn.Server):
-    """Uvicorn's server, printing the banner once it listens (after its own startup lines)."""
-
-    def __init__(self, config: uvicorn.Config, banner: Callable[[], None]) -> None:
-        super().__init__(config)
-        self._banner = banner
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        if self.started:
-            self._banner()
-
-
-def _demo_loaded(session_factory: sessionmaker[Session]) -> bool:
-    try:
-        with transaction(session_factory) as session:
-            return demo_banner.demo_loaded(session)
-    except SQLAlchemyError:
-        return False  # not migrated yet: /readyz says so, the banner need not
-
-
-def _end_quietly(signum: int, frame: FrameType | None) -> None:
-    # Uvicorn handles SIGINT/SIGTERM while it runs, shuts down gracefully, then re-raises the
-    # signal into the handlers it found: here, where the shutdown is already done, that ends
-    # the process normally (exit 0) instead of a KeyboardInterrupt or a kill by SIGTERM. A
-    # signal before uvicorn took over also lands here: nothing runs yet, so leave at once.
-    raise SystemExit(0)
-
-
 def serve(
     host: str | None = typer.Option(None, "--host", help="Default: EUCENTRE_HOST or 127.0.0.1."),
     port: int | None = typer.Option(None, "--port", help="Default: EUCENTRE_PORT or 8000."),
 ) -> None:
     """Serve the platform (web pages, API and the embedded task consumer) until Ctrl-C or
     SIGTERM, which let running requests and tasks finish (or hand tasks back) within 10 s."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _end_quietly)
-    from eucentre.app import create_app
+    from eucentre.operations import serving
 
-    settings = get_settings()
-    host = host or settings.host
-    port = port or settings.port
-    logs.configure(settings.log_level, settings.log_format)
-    app = create_app(settings, run_worker=settings.embedded_worker)
-    lines = banner.addresses(f"http://{host}:{port}")
-    if not settings.is_production and _demo_loaded(app.state.session_factory):
-        lines += demo_banner.demo_credentials()
-
-    def show_banner() -> None:
-        console.print()
-        copyable.show(console, lines)
-
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=REQUEST_GRACE_SECONDS,
-    )
-    _Server(config, show_banner).run()
+    serving.run(host, port, console)
 
 
 def worker(
@@ -109,7 +44,9 @@ def worker(
 ) -> None:
     """Run a standalone task consumer (for several machines: set EUCENTRE_REDIS_URL) until
     SIGTERM or Ctrl-C, which let running tasks finish (or hand them back) within 10 s."""
+    from eucentre.config import get_settings
     from eucentre.db import engine_for, make_session_factory
+    from eucentre.kit import logs
     from eucentre.worker import TaskQueue
 
     settings = get_settings()

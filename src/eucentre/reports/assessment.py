@@ -10,9 +10,11 @@ Three steps, each idempotent:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.audit import service as audit
@@ -25,7 +27,14 @@ from eucentre.indicators.lookup import LookupIndex, Query
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.errors import MediaError
 from eucentre.media.hashing import hash_bytes
-from eucentre.models import IndicatorStatus, Report, ReportItem, ReportItemHash, ReportMatch
+from eucentre.models import (
+    Indicator,
+    IndicatorStatus,
+    Report,
+    ReportItem,
+    ReportItemHash,
+    ReportMatch,
+)
 from eucentre.reports import bundles, referring, repository
 from eucentre.reports.intake import payload_of, set_status, timeline
 from eucentre.reports.ip_ranges import IpRangeTable
@@ -165,8 +174,8 @@ class _Disputed:
     Signals found by a Hamming index are compared by distance, exact ones by value; videos as
     a whole are not (their frames are, as PDQ)."""
 
-    near: dict[str, tuple[list, object, int]]
-    exact: dict[tuple[str, str], object]
+    near: dict[str, tuple[list[Indicator], np.ndarray, int]]
+    exact: dict[tuple[str, str], Indicator]
 
     @classmethod
     def load(cls, session: Session) -> _Disputed:
@@ -180,7 +189,7 @@ class _Disputed:
         exact = {(i.signal, i.value): i for i in rows if i.signal in exact_signals}
         return cls(near=near, exact=exact)
 
-    def hits(self, pairs: list[tuple[Query, str]]):  # type: ignore[no-untyped-def]
+    def hits(self, pairs: list[tuple[Query, str]]) -> Iterator[tuple[Indicator, int, str]]:
         for query, _ in pairs:
             if query.signal in self.near:
                 found, words, limit = self.near[query.signal]

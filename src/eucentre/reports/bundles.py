@@ -67,13 +67,13 @@ def _candidates(
     near = set()
     representative = _representative(signals)
     if representative is not None:
-        with_hash = [b for b in open_bundles if b.pdq]
-        words = hamming_words([b.pdq for b in with_hash])
+        with_hash = [(b, b.pdq) for b in open_bundles if b.pdq]
+        words = hamming_words([value for _, value in with_hash])
         for value in content[representative.name]:
             distances = hamming_distances(value, words)
             near |= {
                 b.id
-                for b, d in zip(with_hash, distances, strict=True)
+                for (b, _), d in zip(with_hash, distances, strict=True)
                 if d <= representative.threshold
             }
     return [b for b in open_bundles if b.id in exact | near]

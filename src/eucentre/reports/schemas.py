@@ -31,7 +31,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -74,7 +74,10 @@ IncidentType = Literal["known_material", "new_material", "solicitation"]
 IpEventName = Literal["upload", "login", "registration", "purchase", "other"]
 # The signal types providers declare in reports and read back (pdq, md5, sha256), as
 # registered when the API is built.
-SignalName = Literal[tuple(s.name for s in registry.in_reports())]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the names are known only once the registry is built
+    SignalName = str
+else:
+    SignalName = Literal[tuple(s.name for s in registry.in_reports())]
 
 HASH_HEX_LENGTH: dict[str, int] = {
     s.name: s.hex_length for s in registry.in_reports() if s.hex_length is not None

@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 from eucentre.kit.time import as_utc
 from eucentre.models import Report
 from eucentre.reports import repository
-from eucentre.reports.schemas import FeedbackOut, FilesOut, HashOut, ReportStatusOut
+from eucentre.reports.schemas import FeedbackKind, FeedbackOut, FilesOut, HashOut, ReportStatusOut
 from eucentre.signals import registry
 
 # Timeline kinds shown to providers, and the feedback kind each becomes.
-FEEDBACK_KINDS = {
+FEEDBACK_KINDS: dict[str, FeedbackKind] = {
     "received": "received",
     "unfounded": "unfounded",
     "information_requested": "more_information_requested",

@@ -6,13 +6,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from eucentre.blobs import blob_store
-from eucentre.config import get_settings
-from eucentre.db import engine_for, make_session_factory
-from eucentre.retention import service
+from eucentre.clikit import GROUP_SETTINGS
 
 console = Console()
-retention_app = typer.Typer(help="Retention of received files.", no_args_is_help=True)
+retention_app = typer.Typer(
+    help="Retention of received files.", no_args_is_help=True, context_settings=GROUP_SETTINGS
+)
 
 
 @retention_app.command("enforce")
@@ -24,6 +23,12 @@ def enforce(
     """Delete expired received files and referral packages, then orphaned blobs.
 
     Files are kept past their retention only by an authority's hold or an indicator in use."""
+    # Imported here, not above, so that starting `eucentre` does not wait for SQLAlchemy.
+    from eucentre.blobs import blob_store
+    from eucentre.config import get_settings
+    from eucentre.db import engine_for, make_session_factory
+    from eucentre.retention import service
+
     settings = get_settings()
     engine = engine_for(settings)
     try:

@@ -56,16 +56,14 @@ def enforce(
     now = now or utcnow()
     run = RetentionRun()
     for batch in (_report_files, _retired_indicator_files, _packages):
-        after = 0
-        while True:
+        after: int | None = 0
+        while after is not None:
             with transaction(session_factory) as session:
                 after, deleted = batch(session, run, now=now, retention=retention, after=after)
                 if dry_run:
                     session.rollback()
             if not dry_run:
                 _delete_blobs(blobs, deleted)
-            if after is None:
-                break
     return run
 
 
@@ -131,9 +129,11 @@ def _settle(
     ).all()
     facts: dict[str, list[StoredFile]] = defaultdict(list)
     for item, received_at, hold_until in items:
+        assert item.blob_id is not None  # selected by blob id
         holds = (as_utc(hold_until),) if hold_until else ()
         facts[item.blob_id].append(StoredFile(as_utc(received_at), holds))
     for indicator in indicators:
+        assert indicator.source_blob_id is not None  # selected by blob id
         live = indicator.status != IndicatorStatus.retired
         facts[indicator.source_blob_id].append(
             StoredFile(as_utc(indicator.created_at), used_by_live_indicator=live)
@@ -223,6 +223,7 @@ def _packages(
         if verdict(stored, now=now, retention=retention) == Verdict.keep:
             run.kept_by_hold_or_indicator += 1
             continue
+        assert referral.package_blob_id is not None  # selected for having a package
         deleted.append(referral.package_blob_id)
         referral.package_blob_id = None
         referral.package_deleted_at = now

@@ -46,7 +46,8 @@ def api_docs(request: Request, _: Principal = Depends(allow(public=True))) -> HT
     for route in api_routes(request.app):
         if not route.include_in_schema:
             continue
-        for method in sorted(route.methods):
+        # Starlette's routes may have no methods; an APIRoute always has some.
+        for method in sorted(route.methods or ()):
             spec = schema["paths"].get(route.path, {}).get(method.lower(), {})
             operations.append(
                 Operation(
