@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.config import Settings
 from eucentre.kit.blobstore import BlobStore
+from eucentre.platform import outbox
 from eucentre.platform.resources import Resources
 
 log = logging.getLogger(__name__)
@@ -250,8 +251,6 @@ def _hand_back(huey: Huey) -> int:
 
 def relay_outbox(context: TaskContext) -> int:
     """Deliver the outbox messages that are due (new ones, retries and re-sends)."""
-    from eucentre.platform import outbox
-
     return outbox.relay(context.session_factory, handlers=context.outbox_handlers, context=context)
 
 
