@@ -8,6 +8,9 @@ from eucentre.indicators.values import MAX_VPDQ_FRAMES, InvalidValue, normalise
 from eucentre.matching.codec import DIHEDRAL_VARIANTS
 
 MAX_LOOKUP = 1000
+# The largest lookup body: 1 000 PDQ hashes with all seven variants take about 0.7 MiB; this
+# leaves room for long videos' vPDQ (an hour is 234 KiB) without decoding unbounded JSON.
+MAX_LOOKUP_BODY_BYTES = 32 * 1024 * 1024
 # `eucentre hash` names the dihedral hashes after the transform (rotate90, flip_left_right...);
 # the matching engine uses short labels. Both are accepted.
 VARIANT_ALIASES = {
