@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from eucentre.config import get_settings
 from eucentre.db import transaction
 from eucentre.kit import logs
-from eucentre.operations import banner, migrations
+from eucentre.operations import banner, migrations, serving
 
 console = Console()
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -31,11 +31,6 @@ def upgrade() -> None:
     console.print(
         f"database at migration {migrations.head_revision(settings.resolved_database_url)}"
     )
-
-
-# Requests still running when a stop is asked get this long to finish; the embedded consumer
-# then gets worker.SHUTDOWN_TIMEOUT, and the whole stays under the 10 s before a kill.
-REQUEST_GRACE_SECONDS = 4
 
 
 class _Server(uvicorn.Server):
@@ -90,15 +85,7 @@ def serve(
         console.print()
         banner.show(console, lines)
 
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=REQUEST_GRACE_SECONDS,
-    )
-    _Server(config, show_banner).run()
+    _Server(serving.uvicorn_config(app, settings, host=host, port=port), show_banner).run()
 
 
 def worker(
