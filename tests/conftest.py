@@ -143,8 +143,11 @@ class LiveServer:
         return httpx.Client(base_url=self.url, timeout=timeout, follow_redirects=False, **kwargs)
 
 
-def serve_in_thread(app: object) -> tuple[uvicorn.Server, threading.Thread, str]:
-    config = uvicorn.Config(
+def serve_in_thread(
+    app: object, config: uvicorn.Config | None = None
+) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """`app` on a free loopback port (or as `config` says: `eucentre serve`'s own)."""
+    config = config or uvicorn.Config(
         app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on"
     )
     server = uvicorn.Server(config)

@@ -25,6 +25,7 @@ from eucentre.kit.metrics import HttpMetrics
 from eucentre.platform.manifest import Domains
 from eucentre.platform.resources import Resources
 from eucentre.web import errors as web_errors
+from eucentre.web.edge import BodyTiming, Edge
 from eucentre.web.templating import PACKAGE_ROOT, Templates
 from eucentre.worker import TaskQueue
 
@@ -89,6 +90,14 @@ def create_app(
     for router in domains.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE_ROOT / "web" / "static"), name="static")
+
+    # Added first, so it runs inside the request middleware (whose id, headers, metrics and
+    # audit of refusals its answers get) and outside the routes, which it lets read a body
+    # only once the caller is admitted.
+    app.add_middleware(
+        Edge,
+        timing=BodyTiming(settings.body_timeout_seconds, settings.body_min_bytes_per_second),
+    )
 
     @app.middleware("http")
     async def request_transaction(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -167,9 +176,23 @@ async def _handle(request: Request, call_next) -> Response:  # type: ignore[no-u
                 secure=app.state.settings.is_production,
                 path="/",
             )
+        if not _cacheable(request, response):
+            response.headers["Cache-Control"] = "no-store"
         return response
     finally:
         request_id.reset(token)
+
+
+def _cacheable(request: Request, response: Response) -> bool:
+    """Static assets and the landing page as anyone sees it; everything else may carry personal
+    data (a name, a case, a CSRF token) and must stay out of every cache, shared or not."""
+    if "set-cookie" in response.headers:
+        return False  # a cached cookie would be handed to everyone (a shared CSRF nonce)
+    path = request.url.path
+    if path.startswith("/static/"):
+        return True
+    principal = getattr(request.state, "principal", None)
+    return path == "/" and not (principal is not None and principal.signed_in)
 
 
 def _run_after_commit(request: Request) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
@@ -87,6 +88,36 @@ class Settings(BaseSettings):
     complaint_failed_lookups_per_number_per_hour: int = Field(
         default=5, ge=1, description="Wrong secrets tried for one complaint number, from anywhere."
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For/-Proto are believed; empty: none, the socket's address is the client's.",
+    )
+    operations_networks: str = Field(
+        default="127.0.0.0/8,::1",
+        description="Comma-separated networks whose callers may read /metrics and the checks "
+        "of /readyz.",
+    )
+    keep_alive_seconds: float = Field(
+        default=5, gt=0, description="An idle connection between requests is closed after this."
+    )
+    header_timeout_seconds: float = Field(
+        default=10, gt=0, description="A request's headers must arrive within this."
+    )
+    body_timeout_seconds: float = Field(
+        default=30, gt=0, description="A body must arrive within this (plus its size / min rate)."
+    )
+    body_min_bytes_per_second: int = Field(
+        default=256 * 1024,
+        gt=0,
+        description="Large bodies get one more second per this many bytes.",
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, description="Connections and requests at once; beyond, 503."
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024, ge=1024, description="The largest request line and headers accepted."
+    )
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )
@@ -97,6 +128,16 @@ class Settings(BaseSettings):
         chosen = "log_format" in self.model_fields_set
         if not chosen and self.environment is Environment.development:
             self.log_format = LogFormat.text
+        return self
+
+    @model_validator(mode="after")
+    def _check_networks(self) -> Settings:
+        # A typo in a network must stop the start, not silently trust or refuse everyone.
+        for name in ("trusted_proxies", "operations_networks"):
+            try:
+                _networks(getattr(self, name))
+            except ValueError as bad:
+                raise ValueError(f"{name}: {bad}") from bad
         return self
 
     @model_validator(mode="after")
@@ -115,6 +156,14 @@ class Settings(BaseSettings):
                     "characters in production"
                 )
         return self
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [str(network) for network in _networks(self.trusted_proxies)]
+
+    @property
+    def operations_network_list(self) -> list[IPv4Network | IPv6Network]:
+        return _networks(self.operations_networks)
 
     @property
     def retention(self) -> timedelta:
@@ -146,6 +195,10 @@ class Settings(BaseSettings):
     @property
     def task_queue_path(self) -> Path:
         return self.data_dir / "tasks.db"
+
+
+def _networks(value: str) -> list[IPv4Network | IPv6Network]:
+    return [ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
 
 
 @lru_cache(maxsize=1)

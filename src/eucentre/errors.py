@@ -48,6 +48,10 @@ class Gone(AppError):
     status, code = 410, "gone"
 
 
+class RequestTimeout(AppError):
+    status, code = 408, "request_timeout"
+
+
 class PayloadTooLarge(AppError):
     status, code = 413, "payload_too_large"
 

@@ -24,6 +24,9 @@ from eucentre.models import Role
 
 SESSION_COOKIE = "eucentre_session"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# What a route accepts as a body unless its declaration says otherwise: forms and JSON commands
+# are small; intake routes declare their documented limits (`allow(..., body_limit=...)`).
+DEFAULT_BODY_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class Access:
     scope: str | None = None
     # Staff routes answer browsers: anonymous callers are sent to sign in instead of a 401.
     page: bool = False
+    # The largest body the route reads, in bytes; enforced on the stream before the route runs
+    # (web/edge.py), so nobody can make the server read more.
+    body_limit: int = DEFAULT_BODY_LIMIT
 
     def admits(self, principal: Principal) -> bool:
         if self.public:
@@ -63,6 +69,15 @@ class AccessGuard:
         self.access = access
 
     async def __call__(self, request: Request) -> Principal:
+        principal = await self.admit(request)
+        if request.method in UNSAFE_METHODS and principal.signed_in:
+            await check_csrf(request)
+        return principal
+
+    async def admit(self, request: Request) -> Principal:
+        """Identify the caller and refuse whoever the declaration does not admit, from the
+        headers alone: the edge (web/edge.py) calls this before any byte of the body is read;
+        the CSRF token, which may be in the body, is checked later, by the dependency."""
         # Identified in a short transaction of its own, in a worker thread: the event loop never
         # waits on the database, and the request's own transaction (and, on SQLite, the write
         # lock) starts only when the endpoint needs it, not while a body is still uploading.
@@ -87,8 +102,6 @@ class AccessGuard:
                 ),
             )
             raise errors.Forbidden("you may not use this", code="forbidden")
-        if request.method in UNSAFE_METHODS and principal.signed_in:
-            await check_csrf(request)
         return principal
 
 
@@ -99,6 +112,7 @@ def allow(
     organisations: set[PrincipalKind] | frozenset[PrincipalKind] = frozenset(),
     scope: str | None = None,
     page: bool = False,
+    body_limit: int = DEFAULT_BODY_LIMIT,
 ) -> Callable[..., Principal]:
     return AccessGuard(
         Access(
@@ -107,6 +121,7 @@ def allow(
             organisations=frozenset(organisations),
             scope=scope,
             page=page,
+            body_limit=body_limit,
         )
     )  # type: ignore[return-value]
 
@@ -126,11 +141,16 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
 
 def access_of(route: APIRoute) -> Access | None:
     """The access a route declared, found among its dependencies (None: it declared none)."""
+    guard = guard_of(route)
+    return guard.access if guard else None
+
+
+def guard_of(route: APIRoute) -> AccessGuard | None:
     pending = list(route.dependant.dependencies)
     while pending:
         dependency = pending.pop()
         if isinstance(dependency.call, AccessGuard):
-            return dependency.call.access
+            return dependency.call
         pending.extend(dependency.dependencies)
     return None
 

@@ -15,6 +15,7 @@ from eucentre.indicators import distribution, repository
 from eucentre.indicators.lookup import LookupIndex
 from eucentre.indicators.lookup import Query as LookupQuery
 from eucentre.indicators.schemas import (
+    MAX_LOOKUP_BODY_BYTES,
     ChangeOut,
     ChangesOut,
     LookupIn,
@@ -48,7 +49,9 @@ def lookup(
     body: LookupIn,
     request: Request,
     session: Session = Depends(get_session),
-    principal: Principal = Depends(allow(organisations=PROVIDERS, scope="lookup")),
+    principal: Principal = Depends(
+        allow(organisations=PROVIDERS, scope="lookup", body_limit=MAX_LOOKUP_BODY_BYTES)
+    ),
 ) -> LookupOut:
     """Check up to 1 000 hashes (PDQ with optional rotated/mirrored variants, MD5, SHA-256, URLs)
     against the Centre's verified indicators."""

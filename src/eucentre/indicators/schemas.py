@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # the names are known only once the registry is built
     LookupSignal = str
 else:
     LookupSignal = Literal[registry.names()]
+# The largest lookup body: 1 000 PDQ hashes with all seven variants take about 0.7 MiB; this
+# leaves room for long videos' vPDQ (an hour is 234 KiB) without decoding unbounded JSON.
+MAX_LOOKUP_BODY_BYTES = 32 * 1024 * 1024
 
 
 class HashIn(BaseModel):

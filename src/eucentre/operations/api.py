@@ -1,17 +1,31 @@
 from __future__ import annotations
 
+from ipaddress import ip_address
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from eucentre import errors
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
 from eucentre.db import get_session
 from eucentre.operations.migrations import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
+
+
+def from_operations_network(request: Request) -> bool:
+    """The caller is on a network the Centre named for its monitoring (the socket's address, or
+    a trusted proxy's X-Forwarded-For): what the process reveals about itself is for them."""
+    host = request.client.host if request.client else ""
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in request.app.state.settings.operations_network_list)
 
 
 @router.get("/healthz")
@@ -45,15 +59,18 @@ def readyz(
     except Exception as failure:  # noqa: BLE001 - as above
         checks["blobs"] = f"unreachable: {type(failure).__name__}"
     ready = all(value == "ok" for value in checks.values()) and len(checks) == 3
-    return JSONResponse(
-        {"status": "ready" if ready else "not_ready", "checks": checks},
-        status_code=200 if ready else 503,
-    )
+    body: dict[str, object] = {"status": "ready" if ready else "not_ready"}
+    if from_operations_network(request):
+        body["checks"] = checks  # which part fails, and how, is for the operators
+    return JSONResponse(body, status_code=200 if ready else 503)
 
 
 @router.get("/metrics", response_class=Response)
 def metrics(request: Request, _: Principal = Depends(allow(public=True))) -> Response:
-    """Prometheus metrics: counts and latencies by route template, no personal data."""
+    """Prometheus metrics: counts and latencies by route template, no personal data; only for
+    the operations networks (404 elsewhere)."""
+    if not from_operations_network(request):
+        raise errors.NotFound("Not Found")
     return Response(
         generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
     )

@@ -19,6 +19,9 @@ from eucentre.reports.status_view import status_for_provider
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 PROVIDERS = {PrincipalKind.provider}
 MAX_IDEMPOTENCY_KEY = 200
+# The documented intake limits (20 files of 50 MiB and the report), enforced on the stream by
+# the edge before the body is read.
+INTAKE = allow(organisations=PROVIDERS, scope="reports:write", body_limit=parsing.MAX_REQUEST_BYTES)
 
 SUBMIT_BODY = {
     "requestBody": {
@@ -72,7 +75,7 @@ async def submit(
     response: Response,
     files_follow: bool = False,
     session: Session = Depends(get_session),
-    principal: Principal = Depends(allow(organisations=PROVIDERS, scope="reports:write")),
+    principal: Principal = Depends(INTAKE),
 ) -> ReportStatusOut:
     """Submit a report (Art. 13 data) with files or hashes. With `files_follow=true` the files
     come in later calls, then `finish`. An `Idempotency-Key` header makes a replay return the
@@ -118,7 +121,7 @@ async def add_files(
         ..., description="More files for a report sent with files_follow."
     ),
     session: Session = Depends(get_session),
-    principal: Principal = Depends(allow(organisations=PROVIDERS, scope="reports:write")),
+    principal: Principal = Depends(INTAKE),
 ) -> ReportStatusOut:
     parsing.check_length(request, parsing.MAX_REQUEST_BYTES)
     uploads = await parsing.uploads_from(list(files))

@@ -16,6 +16,7 @@ from eucentre import errors
 from eucentre.auth.access import SignInRequired
 from eucentre.kit.logs import request_id
 from eucentre.web.pages import error_page
+from eucentre.web.templating import same_site_path
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,9 @@ def wants_json(request: Request) -> bool:
 def render_error(request: Request, error: errors.AppError) -> Response:
     request.state.failed = True
     if isinstance(error, SignInRequired) and not wants_json(request):
-        return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", status_code=303)
+        return RedirectResponse(
+            f"/sign-in?next={quote(same_site_path(request.url.path))}", status_code=303
+        )
     if wants_json(request):
         response: Response = JSONResponse(
             {"error": error.code, "detail": error.detail}, status_code=error.status

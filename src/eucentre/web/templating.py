@@ -34,6 +34,12 @@ def build_environment(language: str = i18n.DEFAULT_LANGUAGE) -> Environment:
     return env
 
 
+def same_site_path(path: str) -> str:
+    """The path as a link that stays on this site: `//host/x` (or `/\\host/x`, which browsers
+    read alike) in an href is another site's address."""
+    return "/" + path.lstrip("/\\")
+
+
 class Templates:
     """One environment per language, built at start. Jinja's gettext is installed per
     environment, so a page is rendered wholly in one language whatever other requests do."""
@@ -62,7 +68,7 @@ def render(
         navigation=navigation_for(principal, request.app.state.domains),
         csrf_field=csrf.FORM_FIELD,
         csrf_token=csrf.token_for(request.app.state.settings.secret, nonce) if nonce else "",
-        current_path=request.url.path,
+        current_path=same_site_path(request.url.path),
         language=language,
         languages=i18n.LANGUAGES,
         **(context or {}),
