@@ -22,8 +22,8 @@ def publish(delivery: Delivery) -> None:
     version = referral.package_version
     if added:
         # Never grow a version the authority may already hold: additions are the next one.
-        current = repository.version(session, referral_id=referral.id, number=version or 0)
-        version = (version or 0) + 1 if current is not None or version is None else version
+        if version is None or repository.version(session, referral_id=referral.id, number=version):
+            version = (version or 0) + 1
         for row in added:
             row.package_version = version
         session.flush()
