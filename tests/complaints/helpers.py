@@ -14,6 +14,7 @@ from eucentre.models import (
     Indicator,
     Organisation,
     Referral,
+    ReferralReport,
     Report,
     ReportItem,
     ReportItemHash,
@@ -70,6 +71,9 @@ def refer(session: Session, report: Report, authority: Organisation, outcome: st
         bundle_id=report.bundle_id, authority_id=authority.id, status="available", outcome=outcome
     )
     session.add(referral)
+    session.flush()
+    # The report is what was forwarded: a referral carries only its forwarded reports.
+    session.add(ReferralReport(referral_id=referral.id, report_id=report.id, package_version=1))
     session.flush()
     return referral
 

@@ -23,6 +23,7 @@ from eucentre.models import (
     Organisation,
     OrganisationKind,
     Referral,
+    ReferralReport,
     Report,
     ReportMatch,
 )
@@ -171,13 +172,11 @@ def indicator_events(session: Session, indicator_id: int) -> list[IndicatorEvent
 def referrals_of_reports(session: Session, report_ids: Sequence[int]) -> list[Referral]:
     if not report_ids:
         return []
-    bundles = select(Report.bundle_id).where(
-        Report.id.in_(report_ids), Report.bundle_id.is_not(None)
-    )
+    # Only the authorities the reports were forwarded to: others with a referral of the same
+    # bundle never received these reports.
+    forwarded = select(ReferralReport.referral_id).where(ReferralReport.report_id.in_(report_ids))
     return list(
-        session.scalars(
-            select(Referral).where(Referral.bundle_id.in_(bundles)).order_by(Referral.id)
-        )
+        session.scalars(select(Referral).where(Referral.id.in_(forwarded)).order_by(Referral.id))
     )
 
 

@@ -27,6 +27,8 @@ from eucentre.models.outbox import OutboxMessage
 from eucentre.models.report import (
     Bundle,
     Referral,
+    ReferralPackage,
+    ReferralReport,
     Report,
     ReportEvent,
     ReportItem,
@@ -59,6 +61,8 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "Referral",
+    "ReferralPackage",
+    "ReferralReport",
     "Report",
     "ReportEvent",
     "ReportItem",

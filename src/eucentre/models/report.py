@@ -169,3 +169,44 @@ class Referral(Base):
     package_blob_id: Mapped[str | None] = mapped_column(String(64))
     package_sha256: Mapped[str | None] = mapped_column(String(64))
     package_deleted_at: Mapped[datetime | None]
+    # The version the stored package is (1, 2, ...): a report forwarded after a package was
+    # built makes a new version rather than changing what the authority already received.
+    package_version: Mapped[int | None]
+    # The last version the authority downloaded or acknowledged: what is newer is marked new.
+    seen_version: Mapped[int | None]
+
+
+class ReferralReport(Base):
+    """A report forwarded to the referral's authority. Only these reports are the authority's
+    to see: a bundle holds reports of other Member States, and reports never referred."""
+
+    __tablename__ = "referral_reports"
+    __table_args__ = (
+        UniqueConstraint("referral_id", "report_id", name="uq_referral_reports_referral_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    forwarded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The package version that first carried the report; None until that package is built, and
+    # until then the authority does not see the report anywhere (page, API or package alike).
+    package_version: Mapped[int | None]
+
+
+class ReferralPackage(Base):
+    """Each package version built for a referral, so every checksum an authority was given
+    stays on record after the package is replaced by the next version."""
+
+    __tablename__ = "referral_packages"
+    __table_args__ = (
+        UniqueConstraint("referral_id", "version", name="uq_referral_packages_referral_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
+    # 0 is the package built before referrals were scoped to their reports (migration 0012).
+    version: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    report_count: Mapped[int | None]
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from eucentre import errors
-from eucentre.audit import service as audit
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
@@ -19,12 +18,29 @@ from eucentre.kit.ids import MAX_ID, RecordId
 from eucentre.kit.time import as_utc
 from eucentre.models import Referral
 from eucentre.referrals import repository, service
-from eucentre.reports import repository as reports
 
 router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
 AUTHORITIES = {PrincipalKind.authority}
 READ = allow(organisations=AUTHORITIES, scope="referrals:read")
 WRITE = allow(organisations=AUTHORITIES, scope="referrals:write")
+
+
+class ForwardedReportOut(BaseModel):
+    report_id: int
+    forwarded_at: datetime
+    # The package version that first carried the report: 1 for the first package, a later
+    # one for a report forwarded after the authority received the package.
+    added_in_version: int
+    # Added after the version you last downloaded or acknowledged (every report until you did).
+    new: bool
+
+
+class PackageVersionOut(BaseModel):
+    # 0 is a package built before referrals carried only their own reports (superseded).
+    version: int
+    sha256: str
+    built_at: datetime
+    report_count: int | None
 
 
 class ReferralOut(BaseModel):
@@ -40,11 +56,24 @@ class ReferralOut(BaseModel):
     package_sha256: str | None
     # Set once the package was deleted at the end of its retention (downloads then get 410).
     package_deleted_at: datetime | None = None
+    # The version package_sha256 belongs to; a report forwarded later makes a new version.
+    package_version: int | None = None
+    # The last version you downloaded or acknowledged.
+    seen_version: int | None = None
+    # Exactly the reports forwarded to your authority that the current package carries.
+    reports: list[ForwardedReportOut] = []
+    # The reports the current version adds to the previous one.
+    new_in_version: list[int] = []
+    # Every version built, oldest first, with its checksum.
+    package_versions: list[PackageVersionOut] = []
 
 
 def _out(session: Session, referral: Referral) -> ReferralOut:
     def zone(moment: datetime | None) -> datetime | None:
         return as_utc(moment) if moment else None
+
+    carried = service.forwarded(session, referral)
+    seen = referral.seen_version
 
     return ReferralOut(
         id=referral.id,
@@ -55,9 +84,34 @@ def _out(session: Session, referral: Referral) -> ReferralOut:
         acknowledged_at=zone(referral.acknowledged_at),
         outcome=referral.outcome,
         hold_until=zone(referral.hold_until),
-        report_count=len(reports.reports_in_bundle(session, referral.bundle_id)),
+        report_count=len(carried),
         package_sha256=referral.package_sha256,
         package_deleted_at=zone(referral.package_deleted_at),
+        package_version=referral.package_version,
+        seen_version=seen,
+        reports=[
+            ForwardedReportOut(
+                report_id=report.id,
+                forwarded_at=as_utc(row.forwarded_at),
+                added_in_version=row.package_version or 0,
+                new=seen is None or (row.package_version or 0) > seen,
+            )
+            for report, row in carried
+        ],
+        new_in_version=[
+            report.id
+            for report, row in carried
+            if referral.package_version and row.package_version == referral.package_version
+        ],
+        package_versions=[
+            PackageVersionOut(
+                version=v.version,
+                sha256=v.sha256,
+                built_at=as_utc(v.built_at),
+                report_count=v.report_count,
+            )
+            for v in service.versions(session, referral)
+        ],
     )
 
 
@@ -117,19 +171,14 @@ def download(
         data = request.app.state.blobs.get(referral.package_blob_id)
     except BlobNotFound as gone:
         raise errors.Gone("the package is no longer kept", code="package_deleted") from gone
-    audit.record(
-        session,
-        actor=principal.actor,
-        action="referral.package_downloaded",
-        object_type="referral",
-        object_id=referral.id,
-    )
+    service.downloaded(session, principal=principal, referral=referral)
     return Response(
         data,
         media_type="application/zip",
         headers={
             "Content-Disposition": f'attachment; filename="referral-{referral.id}.zip"',
             "X-Package-SHA256": referral.package_sha256 or "",
+            "X-Package-Version": str(referral.package_version or ""),
             "Cache-Control": "no-store",
         },
     )

@@ -45,13 +45,15 @@ def inbox(
     rows = repository.inbox(
         session, authority_id=principal.organisation_id, status=None, limit=200, offset=0
     )
-    counts = {row.id: len(reports.reports_in_bundle(session, row.bundle_id)) for row in rows}
+    ids = [row.id for row in rows]
+    authority_id = principal.organisation_id
     return render(
         request,
         "referral_inbox.html",
         {
             "rows": rows,
-            "counts": counts,
+            "counts": repository.counts(session, authority_id=authority_id, referral_ids=ids),
+            "unseen": repository.unseen(session, authority_id=authority_id, referral_ids=ids),
             "status_labels": STATUS_LABELS,
             "outcome_labels": OUTCOME_LABELS,
         },
@@ -67,14 +69,18 @@ def detail(
 ) -> HTMLResponse:
     referral = service.read(session, principal=principal, referral_id=referral_id)
     secret = request.app.state.settings.secret
+    seen = referral.seen_version
     bundle = [
         {
             "report": report,
             "payload": payload_of(report, secret=secret),
             "matches": reports.matches(session, report.id),
             "content": reports.items(session, report.id),
+            "version": row.package_version,
+            # New to the officer: added after the version they last downloaded or acknowledged.
+            "new": seen is not None and (row.package_version or 0) > seen,
         }
-        for report in reports.reports_in_bundle(session, referral.bundle_id)
+        for report, row in service.forwarded(session, referral)
     ]
     return render(
         request,
@@ -82,6 +88,9 @@ def detail(
         {
             "referral": referral,
             "bundle": bundle,
+            "new_count": sum(1 for entry in bundle if entry["new"]),
+            "to_acknowledge": any(e["report"].status == "referred" for e in bundle),
+            "versions": service.versions(session, referral),
             "outcomes": [o.value for o in service.Outcome],
             "status_labels": STATUS_LABELS,
             "outcome_labels": OUTCOME_LABELS,

@@ -1,5 +1,6 @@
-"""Referring bundles to authorities, relaying packages through the outbox, and what authorities
-do with them: acknowledge, report an outcome, ask for a hold."""
+"""What authorities do with their referrals: read, acknowledge, report an outcome, ask for a
+hold. Each acts on the reports forwarded to that authority only, never on the rest of the
+bundle (other Member States' reports, or ones not referred)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from eucentre.audit import service as audit
 from eucentre.auth.principals import Principal
 from eucentre.indicators import service as indicators
 from eucentre.kit.time import as_utc, utcnow
-from eucentre.models import Referral
+from eucentre.models import Referral, ReferralPackage, ReferralReport, Report
 from eucentre.referrals import repository
 from eucentre.reports import repository as reports
 from eucentre.reports.intake import set_status, timeline
@@ -41,6 +42,39 @@ def _own(session: Session, principal: Principal, referral_id: int) -> Referral:
     return referral
 
 
+def forwarded(session: Session, referral: Referral) -> list[tuple[Report, ReferralReport]]:
+    """The reports the referral's current package carries, with when each was added."""
+    return repository.forwarded(
+        session, authority_id=referral.authority_id, referral_id=referral.id
+    )
+
+
+def versions(session: Session, referral: Referral) -> list[ReferralPackage]:
+    return repository.versions(session, authority_id=referral.authority_id, referral_id=referral.id)
+
+
+def _reports(session: Session, referral: Referral) -> list[Report]:
+    return [report for report, _ in forwarded(session, referral)]
+
+
+def _seen(referral: Referral) -> None:
+    if referral.package_version is not None:
+        referral.seen_version = max(referral.seen_version or 0, referral.package_version)
+
+
+def downloaded(session: Session, *, principal: Principal, referral: Referral) -> None:
+    """The authority holds the current version now: what it adds is no longer new."""
+    _seen(referral)
+    audit.record(
+        session,
+        actor=principal.actor,
+        action="referral.package_downloaded",
+        object_type="referral",
+        object_id=referral.id,
+        details={"version": referral.package_version},
+    )
+
+
 def read(session: Session, *, principal: Principal, referral_id: int) -> Referral:
     referral = _own(session, principal, referral_id)
     audit.record(
@@ -55,19 +89,24 @@ def read(session: Session, *, principal: Principal, referral_id: int) -> Referra
 
 def acknowledge(session: Session, *, principal: Principal, referral_id: int) -> Referral:
     referral = _own(session, principal, referral_id)
-    if referral.acknowledged_at is not None:
+    fresh = [r for r in _reports(session, referral) if r.status == Status.referred]
+    if referral.acknowledged_at is not None and not fresh:
+        _seen(referral)
         return referral  # acknowledging twice changes nothing
+    # Reports added in a later version are acknowledged in turn; the first acknowledgement's
+    # time stays.
     referral.status = "acknowledged"
-    referral.acknowledged_at = utcnow()
-    for report in reports.reports_in_bundle(session, referral.bundle_id):
-        if report.status == Status.referred:
-            set_status(session, report, Event.acknowledge, actor=principal.actor)
+    referral.acknowledged_at = referral.acknowledged_at or utcnow()
+    _seen(referral)
+    for report in fresh:
+        set_status(session, report, Event.acknowledge, actor=principal.actor)
     audit.record(
         session,
         actor=principal.actor,
         action="referral.acknowledged",
         object_type="referral",
         object_id=referral.id,
+        details={"version": referral.package_version},
     )
     return referral
 
@@ -86,7 +125,9 @@ def record_outcome(
         utcnow(),
     )
     disputed = []
-    for report in reports.reports_in_bundle(session, referral.bundle_id):
+    # The authority judged what it was sent: its outcome (and a 'not abuse' dispute) concerns
+    # those reports alone.
+    for report in _reports(session, referral):
         timeline(
             session,
             report,
@@ -126,7 +167,7 @@ def hold(
             "a hold ends in the future and within 18 months", code="invalid_hold"
         )
     referral.hold_until = until
-    for report in reports.reports_in_bundle(session, referral.bundle_id):
+    for report in _reports(session, referral):
         report.hold_until = until
         timeline(
             session,

@@ -1,6 +1,9 @@
-"""Referring a report: the bundle goes to the competent authorities (one referral per bundle and
-authority). The referral is created here, in the decision's transaction; building and
-publishing its package is the referrals domain's outbox handler (`referral.publish`)."""
+"""Referring a report: it goes to the competent authorities, each through its referral of the
+report's bundle (one referral per bundle and authority). A referral carries only the reports
+forwarded to its authority (`ReferralReport`), never the rest of the bundle: reports of other
+Member States, or ones not (yet) referred. The referral is created here, in the decision's
+transaction; building and publishing its package (a new version when a report joins a
+referral already delivered) is the referrals domain's outbox handler (`referral.publish`)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from eucentre import errors
 from eucentre.audit import service as audit
-from eucentre.models import Organisation, Referral, Report
+from eucentre.models import Organisation, Referral, ReferralReport, Report
 from eucentre.platform import outbox
 from eucentre.reports import repository as reports
 from eucentre.reports.intake import set_status, timeline
@@ -34,8 +37,9 @@ def refer(
     authority_ids: Sequence[int] | None = None,
     actor: str,
 ) -> list[Referral]:
-    """Refer the report's bundle to the authorities (one referral per bundle and authority, so a
-    viral item is one referral however many reports join it)."""
+    """Forward the report to the authorities (one referral per bundle and authority, so a viral
+    item is one referral however many reports join it), and only to them: the report is added
+    to each chosen authority's referral and to no other."""
     assert report.bundle_id is not None
     if authority_ids is not None:
         chosen = [org for org in reports.authorities(session) if org.id in set(authority_ids)]
@@ -55,6 +59,8 @@ def refer(
             session.add(referral)
             session.flush()
         referral.urgent = referral.urgent or report.urgent
+        if reports.forwarded(session, referral_id=referral.id, report_id=report.id) is None:
+            session.add(ReferralReport(referral_id=referral.id, report_id=report.id))
         outbox.put(session, PUBLISH, {"referral_id": referral.id})
         made.append(referral)
     set_status(session, report, Event.refer, actor=actor)

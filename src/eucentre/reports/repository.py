@@ -12,6 +12,7 @@ from eucentre.models import (
     Organisation,
     OrganisationKind,
     Referral,
+    ReferralReport,
     Report,
     ReportEvent,
     ReportItem,
@@ -154,5 +155,13 @@ def referral_for_bundle(session: Session, *, bundle_id: int, authority_id: int) 
     return session.scalar(
         select(Referral).where(
             Referral.bundle_id == bundle_id, Referral.authority_id == authority_id
+        )
+    )
+
+
+def forwarded(session: Session, *, referral_id: int, report_id: int) -> ReferralReport | None:
+    return session.scalar(
+        select(ReferralReport).where(
+            ReferralReport.referral_id == referral_id, ReferralReport.report_id == report_id
         )
     )
