@@ -5,15 +5,15 @@ from sqlalchemy import select
 
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.blobs import blob_store
-from eucentre.complaints import accounting
 from eucentre.db import transaction
-from eucentre.indicators import distribution
+from eucentre.indicators import accounting, distribution
 from eucentre.indicators.lookup import Query
 from eucentre.media.hashing import hash_bytes
 from eucentre.models import IndicatorMatch, OrganisationKind, ReportMatch
 from eucentre.reports import intake
 from eucentre.reports.assessment import assess
 from eucentre.reports.schemas import ReportIn
+from eucentre.reports.tasks import assessment_context
 from eucentre.worker import TaskQueue
 from tests.factories import make_organisation
 from tests.indicators.helpers import verified
@@ -44,7 +44,7 @@ def test_a_reported_match_and_a_provider_lookup_are_counted_once_each(
             blobs=blob_store(settings),
             secret=settings.secret,
         )[0].id
-    context = TaskQueue(settings, session_factory=session_factory).assessment
+    context = assessment_context(TaskQueue(settings, session_factory=session_factory).context)
     assess(context, report_id)
     with transaction(session_factory) as session:
         distribution.lookup(

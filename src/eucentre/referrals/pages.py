@@ -70,6 +70,7 @@ def detail(
     referral = service.read(session, principal=principal, referral_id=referral_id)
     secret = request.app.state.settings.secret
     seen = referral.seen_version
+    carried = service.forwarded(session, referral)
     bundle = [
         {
             "report": report,
@@ -80,7 +81,7 @@ def detail(
             # New to the officer: added after the version they last downloaded or acknowledged.
             "new": seen is not None and (row.package_version or 0) > seen,
         }
-        for report, row in service.forwarded(session, referral)
+        for report, row in carried
     ]
     return render(
         request,
@@ -89,7 +90,7 @@ def detail(
             "referral": referral,
             "bundle": bundle,
             "new_count": sum(1 for entry in bundle if entry["new"]),
-            "to_acknowledge": any(e["report"].status == "referred" for e in bundle),
+            "to_acknowledge": any(report.status == "referred" for report, _ in carried),
             "versions": service.versions(session, referral),
             "outcomes": [o.value for o in service.Outcome],
             "status_labels": STATUS_LABELS,
