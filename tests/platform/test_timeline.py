@@ -31,7 +31,7 @@ def test_events_come_back_in_order_with_their_own_columns(session) -> None:
         provider_reference="ref-1",
         request_fingerprint="f" * 64,
         incident_time=datetime(2026, 11, 30, tzinfo=UTC),
-        incident_type="child_sexual_abuse_material",
+        incident_type="known_material",
         payload_sealed=b"",
         status="received",
     )
