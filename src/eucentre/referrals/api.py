@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from eucentre import errors
@@ -16,6 +16,7 @@ from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
 from eucentre.kit.blobstore import BlobNotFound
 from eucentre.kit.ids import MAX_ID, RecordId
+from eucentre.kit.inputs import BoundedDatetime
 from eucentre.kit.time import as_utc
 from eucentre.models import Referral
 from eucentre.referrals import repository, service
@@ -174,7 +175,7 @@ def outcome(
 class HoldIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    until: AwareDatetime
+    until: BoundedDatetime
     reason: str = Field(min_length=1, max_length=2000)
 
 

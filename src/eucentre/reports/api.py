@@ -12,6 +12,7 @@ from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import after_commit, get_session
 from eucentre.kit.ids import RecordId
+from eucentre.kit.inputs import FreeText
 from eucentre.reports import intake, parsing, review
 from eucentre.reports.schemas import MAX_FILES, ReportIn, ReportStatusOut
 from eucentre.reports.status_view import status_for_provider
@@ -164,7 +165,7 @@ def read(
 class InformationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(min_length=1, max_length=10_000)
+    message: FreeText = Field(min_length=1, max_length=10_000)
 
 
 @router.post("/{report_id}/information", response_model=ReportStatusOut)
