@@ -22,7 +22,9 @@ from eucentre.models import Referral
 from eucentre.referrals import repository, service
 from eucentre.reports import repository as reports
 
-router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
+router = APIRouter(
+    prefix="/api/v1/referrals", tags=["referrals"], responses=errors.responses(*errors.ACCESS)
+)
 AUTHORITIES = {PrincipalKind.authority}
 READ = allow(organisations=AUTHORITIES, scope="referrals:read")
 WRITE = allow(organisations=AUTHORITIES, scope="referrals:write")
@@ -82,7 +84,9 @@ def inbox(
     return ReferralList(referrals=[_out(session, row) for row in rows])
 
 
-@router.get("/{referral_id}", response_model=ReferralOut)
+@router.get(
+    "/{referral_id}", response_model=ReferralOut, responses=errors.responses(errors.NotFound)
+)
 def read(
     referral_id: RecordId,
     session: Session = Depends(get_session),
@@ -94,7 +98,10 @@ def read(
 @router.get(
     "/{referral_id}/package",
     response_class=Response,
-    responses={200: {"content": {"application/zip": {}}, "description": "The package"}},
+    responses={
+        200: {"content": {"application/zip": {}}, "description": "The package"},
+        **errors.responses(errors.NotFound, errors.Conflict, errors.Gone),
+    },
 )
 def download(
     referral_id: RecordId,
@@ -136,7 +143,11 @@ def download(
     )
 
 
-@router.post("/{referral_id}/acknowledge", response_model=ReferralOut)
+@router.post(
+    "/{referral_id}/acknowledge",
+    response_model=ReferralOut,
+    responses=errors.responses(errors.NotFound),
+)
 def acknowledge(
     referral_id: RecordId,
     session: Session = Depends(get_session),
@@ -152,7 +163,13 @@ class OutcomeIn(BaseModel):
     note: str = Field("", max_length=4000)
 
 
-@router.post("/{referral_id}/outcome", response_model=ReferralOut)
+@router.post(
+    "/{referral_id}/outcome",
+    response_model=ReferralOut,
+    responses=errors.responses(
+        errors.NotFound, errors.InvalidTransition, errors.UnprocessableEntity
+    ),
+)
 def outcome(
     referral_id: RecordId,
     body: OutcomeIn,
@@ -179,7 +196,11 @@ class HoldIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-@router.post("/{referral_id}/hold", response_model=ReferralOut)
+@router.post(
+    "/{referral_id}/hold",
+    response_model=ReferralOut,
+    responses=errors.responses(errors.NotFound, errors.UnprocessableEntity),
+)
 def hold(
     referral_id: RecordId,
     body: HoldIn,
