@@ -87,6 +87,7 @@ def forward(
         session,
         provider=principal,
         data=body,
+        secret=request.app.state.settings.secret,
         limits=service.limits_from(request.app.state.settings),
     )
     if not created:

@@ -206,11 +206,16 @@ class InformationIn(BaseModel):
 def answer(
     report_id: RecordId,
     body: InformationIn,
+    request: Request,
     session: Session = Depends(get_session),
     principal: Principal = Depends(allow(organisations=PROVIDERS, scope="reports:write")),
 ) -> ReportStatusOut:
     """Answer the Centre's request for more information."""
     report = review.provider_answers(
-        session, provider=principal, report_id=report_id, message=body.message
+        session,
+        provider=principal,
+        report_id=report_id,
+        message=body.message,
+        secret=request.app.state.settings.secret,
     )
     return status_for_provider(session, report)

@@ -156,3 +156,19 @@ def referral_for_bundle(session: Session, *, bundle_id: int, authority_id: int) 
             Referral.bundle_id == bundle_id, Referral.authority_id == authority_id
         )
     )
+
+
+def plain_answers(session: Session, *, limit: int) -> list[ReportEvent]:
+    """Providers' answers stored before they were sealed on write."""
+    return list(
+        session.scalars(
+            select(ReportEvent)
+            .where(
+                ReportEvent.kind == "information_received",
+                ReportEvent.message_sealed.is_(None),
+                ReportEvent.message != "",
+            )
+            .order_by(ReportEvent.id)
+            .limit(limit)
+        )
+    )
