@@ -670,3 +670,201 @@ def test_an_indicator_id_beyond_64_bits_is_a_client_error(
     )
     status, response_headers, text = raw_request(target.url, head)
     assert_clear_client_error(status, response_headers.get("content-type", ""), text)
+
+
+# --- edge values: extreme times, huge integers, control and bidi characters, duplicate keys --
+
+
+class Raw(str):
+    """JSON text written as is (an integer beyond Python's int-string limit cannot be dumped)."""
+
+
+class Pairs(list):
+    """A JSON object as (key, value) pairs, so a key can appear twice."""
+
+
+def encode(value) -> str:
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, Pairs):
+        return "{" + ", ".join(f"{json.dumps(k)}: {encode(v)}" for k, v in value) + "}"
+    if isinstance(value, dict):
+        return encode(Pairs(value.items()))
+    if isinstance(value, list):
+        return "[" + ", ".join(encode(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+OFFSETS = st.sampled_from(["Z", "+14:00", "-14:00", "+23:59", "-23:59", "+00:00", ""])
+EXTREME_TIMES = st.one_of(
+    st.builds(
+        lambda year, month, offset: f"{year:04d}-{month:02d}-01T00:00:00{offset}",
+        st.sampled_from([1, 2, 1899, 1900, 1970, 2199, 2200, 9998, 9999]),
+        st.sampled_from([1, 12]),
+        OFFSETS,
+    ),
+    st.builds(
+        lambda year, offset: f"{year:04d}-12-31T23:59:59.999999{offset}",
+        st.sampled_from([1, 9999]),
+        OFFSETS,
+    ),
+)
+HUGE_INTEGERS = st.one_of(
+    st.sampled_from([2**31, 2**53 + 1, 2**63, -(2**63) - 1, 10**30]).map(lambda n: Raw(str(n))),
+    st.sampled_from([31, 4300, 4301, 5000, 20_000]).map(lambda digits: Raw("9" * digits)),
+    st.just(Raw("1e999999")),
+    st.just(Raw("-0")),
+)
+HOSTILE_CHARACTERS = "\x00\x01\x07\x08\x1b\x7f\x85\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\ufeff\ud800"
+HOSTILE_TEXT = st.text(
+    alphabet=st.sampled_from(HOSTILE_CHARACTERS + "ab \t\n\r"), min_size=1, max_size=12
+).filter(lambda text: any(ch in HOSTILE_CHARACTERS for ch in text))
+EDGE_VALUES = st.one_of(EXTREME_TIMES, HUGE_INTEGERS, HOSTILE_TEXT)
+
+
+def with_edge_value(body: dict, path: tuple, value) -> dict:
+    """The body with the value at `path` (keys and list positions) replaced."""
+    copy = json.loads(json.dumps(body))
+    node = copy
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return copy
+
+
+def duplicated(body: dict, key: str, value) -> Pairs:
+    return Pairs([*body.items(), (key, value)])
+
+
+def report_paths() -> list[tuple]:
+    return [
+        ("incident_time",),
+        ("reported_users", 0, "ip_events", 0, "time"),
+        ("reported_users", 0, "ip_events", 0, "ip"),
+        ("reported_users", 0, "identifiers", 0),
+        ("reported_users", 0, "country"),
+        ("victims", 0, "age_estimate"),
+        ("victims", 0, "identifiers", 0),
+        ("description",),
+        ("provider_reference",),
+        ("urls", 0),
+        ("also_reported_to", 0),
+        ("file_descriptions", 0, "file_name"),
+        ("file_descriptions", 0, "description"),
+        ("hashes", 0, "value"),
+    ]
+
+
+def valid_report() -> dict:
+    from tests.reports.helpers import report_body
+
+    return report_body(
+        victims=[{"age_estimate": 9, "identifiers": ["v-1"]}],
+        urls=["https://example.test/a"],
+        also_reported_to=["NCMEC"],
+        file_descriptions=[{"file_name": "a.jpg", "description": "a photo"}],
+        hashes=[{"signal": "md5", "value": "ab" * 16}],
+    )
+
+
+EDGE_REPORTS = st.one_of(
+    st.builds(
+        with_edge_value, st.just(valid_report()), st.sampled_from(report_paths()), EDGE_VALUES
+    ),
+    st.builds(
+        duplicated,
+        st.just(valid_report()),
+        st.sampled_from(sorted(valid_report())),
+        st.one_of(st.just("x"), EDGE_VALUES),
+    ),
+)
+
+
+def post_raw(client: httpx.Client, path: str, headers: dict, text: str) -> httpx.Response:
+    return client.post(
+        path,
+        content=text.encode("utf-8", "surrogatepass"),
+        headers={**headers, "Content-Type": "application/json"},
+    )
+
+
+def test_reports_with_edge_values_are_client_errors(target: FuzzTarget) -> None:
+    """Found by hand, then made a class: a 5 000-digit number, a time in year 1 at +14:00 (its
+    UTC conversion overflows) and NUL reached the server as 500s. Every edge value anywhere in
+    a valid report is now a 422 naming the field (or, where the value is harmless, accepted)."""
+    headers = target.headers["provider"]
+
+    @settings(
+        max_examples=60,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(body=EDGE_REPORTS)
+    def run(body) -> None:
+        text = encode(body)
+        with httpx.Client(base_url=target.url, timeout=REQUEST_TIMEOUT) as client:
+            response = post_raw(client, "/api/v1/reports", headers, text)
+        assert response.status_code in (200, 201) or response.status_code == 422, (
+            text[:500],
+            response.status_code,
+            response.text[:500],
+        )
+        assert not error_problems(
+            response.status_code, response.headers.get("content-type", ""), response.text
+        ), text[:500]
+        if response.status_code == 422:
+            assert all(p["field"].startswith("report") for p in response.json()["detail"])
+
+    run()
+
+
+def schema_properties(target: FuzzTarget, spec: dict) -> list[str]:
+    schema = spec["requestBody"]["content"]["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = target.schema.raw_schema["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    return sorted(schema.get("properties", {}))
+
+
+def test_every_json_operation_refuses_edge_values_as_a_client_error(target: FuzzTarget) -> None:
+    """Edge values in each property of every JSON body (and each property twice): a 4xx with a
+    code, never a 5xx; new operations are covered when they are added."""
+    operations = []
+    for path, item in target.schema.raw_schema["paths"].items():
+        for method, spec in item.items():
+            if "application/json" in ((spec.get("requestBody") or {}).get("content") or {}):
+                caller = "authority" if "/referrals" in path else "provider"
+                concrete = re.sub(r"\{[^}]+\}", "1", path)
+                operations.append(
+                    (method.upper(), concrete, caller, schema_properties(target, spec))
+                )
+
+    @settings(
+        max_examples=80,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(data=st.data())
+    def run(data) -> None:
+        method, path, caller, properties = data.draw(st.sampled_from(operations))
+        names = data.draw(st.lists(st.sampled_from(properties or ["x"]), min_size=1, max_size=4))
+        body = Pairs((name, data.draw(EDGE_VALUES)) for name in names)
+        text = encode(body)
+        with httpx.Client(base_url=target.url, timeout=REQUEST_TIMEOUT) as client:
+            response = client.request(
+                method,
+                path,
+                content=text.encode("utf-8", "surrogatepass"),
+                headers={**target.headers[caller], "Content-Type": "application/json"},
+            )
+        problems = error_problems(
+            response.status_code, response.headers.get("content-type", ""), response.text
+        )
+        assert not problems, f"{method} {path} {text[:300]}\n" + "\n".join(problems)
+
+    run()

@@ -1,7 +1,7 @@
 """Referrals carry only the reports forwarded to their authority; packages are versioned
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-08
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 revision = "0012"
 # Re-linked to the branch's head when merged.
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 
 class AppError(Exception):
     """A failure the client can understand: a stable machine-readable code and a status."""
@@ -70,3 +72,39 @@ class TooManyRequests(AppError):
     def __init__(self, detail: Any = None, *, retry_after: int = 60, code: str | None = None):
         super().__init__(detail, code=code)
         self.retry_after = retry_after
+
+
+# --- what the OpenAPI document says of them ---------------------------------------------------
+
+
+class Error(BaseModel):
+    """Every error body. 422s are described by the richer HTTPValidationError that the app
+    installs (web/errors.document_errors), which lists the invalid fields."""
+
+    error: str = Field(description="A stable, machine-readable code.")
+    detail: Any = Field(description="A sentence, or one entry per problem.")
+
+
+VALIDATION_SCHEMA = "#/components/schemas/HTTPValidationError"
+# Every route with a non-public access declaration can refuse with these.
+ACCESS = (Unauthenticated, Forbidden)
+
+
+def responses(*kinds: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route that raises these errors: one entry per status, naming the
+    classes, so the document lists every status a route can answer with."""
+    found: dict[int, list[type[AppError]]] = {}
+    for kind in kinds:
+        found.setdefault(kind.status, []).append(kind)
+    out: dict[int | str, dict[str, Any]] = {}
+    for status, classes in sorted(found.items()):
+        names = ", ".join(sorted({c.__name__ for c in classes}))
+        entry: dict[str, Any] = {"description": f"{names} (`error` is e.g. {classes[0].code!r})"}
+        if status == 422:
+            entry["content"] = {"application/json": {"schema": {"$ref": VALIDATION_SCHEMA}}}
+        else:
+            entry["model"] = Error
+        if status == 429:
+            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        out[status] = entry
+    return out

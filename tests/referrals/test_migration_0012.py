@@ -50,7 +50,7 @@ def _referred(connection, report_id: int, actor: str, authorities: list[int] | N
 
 def test_0012_backfills_only_forwarded_reports_and_downgrades(database) -> None:
     config = alembic_config(database.url)
-    command.downgrade(config, "0009")
+    command.downgrade(config, "0010")
     with database.engine.begin() as connection:
         for org_id, kind, country, europol in [
             (1, "provider", "IE", False),
@@ -130,7 +130,7 @@ def test_0012_backfills_only_forwarded_reports_and_downgrades(database) -> None:
     payloads = [json.loads(p) if isinstance(p, str) else p for (p,) in publish]
     assert sorted(p["referral_id"] for p in payloads) == [1, 2, 3]
 
-    command.downgrade(config, "0009")
+    command.downgrade(config, "0010")
     with database.engine.connect() as connection:
         tables = sa.inspect(connection).get_table_names()
         columns = {c["name"] for c in sa.inspect(connection).get_columns("referrals")}

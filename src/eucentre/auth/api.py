@@ -3,10 +3,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
+from eucentre import errors
 from eucentre.auth.access import ALL_STAFF, allow
 from eucentre.auth.principals import Principal, PrincipalKind
 
-router = APIRouter(prefix="/api/v1", tags=["identity"])
+router = APIRouter(prefix="/api/v1", tags=["identity"], responses=errors.responses(*errors.ACCESS))
 
 
 class WhoAmI(BaseModel):

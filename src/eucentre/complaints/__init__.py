@@ -10,6 +10,7 @@ MANIFEST = Manifest(
         "eucentre.complaints.public:router",
         "eucentre.complaints.pages:router",
     ),
+    tasks=("eucentre.complaints.tasks",),
     outbox=(
         "eucentre.complaints.outbox:REINSTATE_HANDLER",
         "eucentre.complaints.outbox:AUTHORITY_NOTE_HANDLER",

@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from eucentre import errors
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.complaints import repository, service
@@ -24,7 +25,7 @@ from eucentre.kit.ids import MAX_ID, RecordId
 from eucentre.kit.time import as_utc
 from eucentre.models import Complaint, ComplaintMessage
 
-router = APIRouter(tags=["complaints"])
+router = APIRouter(tags=["complaints"], responses=errors.responses(*errors.ACCESS))
 # Providers forward complaints and acknowledge reinstatement with "complaints:write", and read
 # the complaints about their own service with "complaints:read" (which "complaints:write"
 # includes).
@@ -64,7 +65,15 @@ def _out(session: Session, complaint: Complaint, organisation_id: int) -> Compla
     )
 
 
-@router.post("/api/v1/complaints", status_code=201, response_model=ComplaintOut)
+@router.post(
+    "/api/v1/complaints",
+    status_code=201,
+    response_model=ComplaintOut,
+    responses={
+        200: {"description": "A replay with the same complaint_reference"},
+        **errors.responses(errors.UnprocessableEntity),
+    },
+)
 def forward(
     body: ProviderComplaintIn,
     request: Request,
@@ -78,6 +87,7 @@ def forward(
         session,
         provider=principal,
         data=body,
+        secret=request.app.state.settings.secret,
         limits=service.limits_from(request.app.state.settings),
     )
     if not created:
@@ -102,7 +112,11 @@ def list_complaints(
     return ComplaintList(complaints=[_out(session, c, principal.organisation_id) for c in rows])
 
 
-@router.get("/api/v1/complaints/{complaint_id}", response_model=ComplaintOut)
+@router.get(
+    "/api/v1/complaints/{complaint_id}",
+    response_model=ComplaintOut,
+    responses=errors.responses(errors.NotFound),
+)
 def read(
     complaint_id: RecordId,
     session: Session = Depends(get_session),
@@ -114,7 +128,11 @@ def read(
     return _out(session, complaint, principal.organisation_id)
 
 
-@router.post("/api/v1/complaints/{complaint_id}/acknowledge", response_model=ComplaintOut)
+@router.post(
+    "/api/v1/complaints/{complaint_id}/acknowledge",
+    response_model=ComplaintOut,
+    responses=errors.responses(errors.NotFound, errors.InvalidTransition),
+)
 def acknowledge(
     complaint_id: RecordId,
     session: Session = Depends(get_session),
@@ -154,7 +172,11 @@ def notices(
     return NoticeList(notices=[_notice(row) for row in rows])
 
 
-@router.post("/api/v1/complaint-notices/{notice_id}/acknowledge", response_model=NoticeOut)
+@router.post(
+    "/api/v1/complaint-notices/{notice_id}/acknowledge",
+    response_model=NoticeOut,
+    responses=errors.responses(errors.NotFound),
+)
 def acknowledge_notice(
     notice_id: RecordId,
     session: Session = Depends(get_session),

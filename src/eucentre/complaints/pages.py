@@ -96,6 +96,7 @@ def detail(
         "complaint_detail.html",
         {
             "complaint": complaint,
+            "text": service.text_of(complaint, secret=settings.secret),
             "contact": service.contact_of(complaint, secret=settings.secret)
             if principal.role in ANALYSTS
             else None,

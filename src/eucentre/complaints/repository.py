@@ -236,3 +236,17 @@ def attempts_since(session: Session, subject: str, since: datetime) -> int:
         )
         or 0
     )
+
+
+def with_plain_text(session: Session, *, limit: int) -> list[Complaint]:
+    """Complaints whose text is not yet sealed (received before it was sealed on write)."""
+    return list(
+        session.scalars(
+            select(Complaint)
+            .where(
+                Complaint.content_description_sealed.is_(None) | Complaint.reason_sealed.is_(None)
+            )
+            .order_by(Complaint.id)
+            .limit(limit)
+        )
+    )

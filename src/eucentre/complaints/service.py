@@ -69,6 +69,51 @@ def contact_of(complaint: Complaint, *, secret: bytes) -> str | None:
     ).decode()
 
 
+def _text_key(secret: bytes) -> bytes:
+    return derive_key(secret, "complaint-texts")
+
+
+def _seal_text(secret: bytes, field: str, value: str) -> bytes:
+    # The field name is associated data: one column's ciphertext cannot pass for another's.
+    return seal(_text_key(secret), value.encode(), context=f"complaint-{field}".encode())
+
+
+@dataclass(frozen=True)
+class ComplaintText:
+    """The complainant's words, opened."""
+
+    content_description: str
+    reason: str
+
+
+def text_of(complaint: Complaint, *, secret: bytes) -> ComplaintText:
+    """What was removed and why it was a mistake, from the sealed columns (or, for a complaint
+    not yet sealed by seal_old_texts, the plain ones)."""
+
+    def opened(field: str) -> str:
+        sealed = getattr(complaint, f"{field}_sealed")
+        if sealed is None:
+            return getattr(complaint, field)
+        key, context = _text_key(secret), f"complaint-{field}".encode()
+        return open_sealed(key, sealed, context=context).decode()
+
+    return ComplaintText(content_description=opened("content_description"), reason=opened("reason"))
+
+
+def seal_old_texts(session: Session, *, secret: bytes, limit: int = 500) -> int:
+    """Seal the text of complaints received before it was sealed on write; how many."""
+    done = 0
+    for complaint in repository.with_plain_text(session, limit=limit):
+        for field in ("content_description", "reason"):
+            if getattr(complaint, f"{field}_sealed") is None:
+                value = getattr(complaint, field)
+                setattr(complaint, f"{field}_sealed", _seal_text(secret, field, value))
+                setattr(complaint, field, "")
+        done += 1
+    session.flush()
+    return done
+
+
 def _as_moment(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
@@ -118,6 +163,7 @@ def submit_public(
         decision_date=data.decision_date,
         content_description=data.content_description,
         reason=data.reason,
+        secret=secret,
         contact_sealed=seal(_contact_key(secret), data.contact.encode(), context=CONTACT_CONTEXT)
         if data.contact
         else None,
@@ -134,6 +180,7 @@ def submit_from_provider(
     *,
     provider: Principal,
     data: ProviderComplaintIn,
+    secret: bytes,
     limits: Limits = Limits(),
 ) -> tuple[Complaint, bool]:
     """A complaint a provider received and forwards. A replay with the same complaint reference
@@ -157,6 +204,7 @@ def submit_from_provider(
         decision_date=data.decision_date,
         content_description=data.content_description,
         reason=data.reason,
+        secret=secret,
         contact_sealed=None,
         secret_digest=None,
         target=limits.decision_target,
@@ -180,6 +228,7 @@ def _create(
     decision_date: date,
     content_description: str,
     reason: str,
+    secret: bytes,
     contact_sealed: bytes | None,
     secret_digest: str | None,
     target: timedelta,
@@ -194,8 +243,10 @@ def _create(
         provider_reference=provider_reference,
         external_reference=external_reference,
         decision_date=_as_moment(decision_date),
-        content_description=content_description,
-        reason=reason,
+        content_description="",
+        reason="",
+        content_description_sealed=_seal_text(secret, "content_description", content_description),
+        reason_sealed=_seal_text(secret, "reason", reason),
         contact_sealed=contact_sealed,
         status=Status.open.value,
         received_at=received,

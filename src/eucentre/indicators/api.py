@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from eucentre import errors
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
@@ -27,7 +28,9 @@ from eucentre.kit.ids import MAX_ID
 from eucentre.kit.time import as_utc
 from eucentre.signals import registry
 
-router = APIRouter(prefix="/api/v1", tags=["indicators"])
+router = APIRouter(
+    prefix="/api/v1", tags=["indicators"], responses=errors.responses(*errors.ACCESS)
+)
 PROVIDERS = {PrincipalKind.provider}
 # The signal types registered when the API is built (the OpenAPI document lists them).
 if TYPE_CHECKING:  # the names are known only once the registry is built

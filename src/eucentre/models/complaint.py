@@ -36,8 +36,13 @@ class Complaint(Base):
     # The provider's own id for a complaint it forwards (idempotency).
     external_reference: Mapped[str | None] = mapped_column(String(200))
     decision_date: Mapped[datetime]
+    # The complainant's own words may name people: sealed (AES-GCM) in the *_sealed columns;
+    # the plain columns are "" for complaints received since migration 0010 and hold older
+    # complaints' text only until the seal_complaint_texts task has sealed it.
     content_description: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+    content_description_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Optional contact (personal data): encrypted at rest, shown to analysts only.
     contact_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(20), default="open")

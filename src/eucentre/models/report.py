@@ -146,6 +146,9 @@ class ReportEvent(TimelineEventColumns, Base):
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     for_provider: Mapped[bool] = mapped_column(default=False)
+    # A provider's answer to a request for more information (free text about people): sealed
+    # here, `message` left empty (reports.review.event_message opens it).
+    message_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Referral(Base):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from eucentre import errors
@@ -15,11 +15,14 @@ from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session
 from eucentre.kit.blobstore import BlobNotFound
 from eucentre.kit.ids import MAX_ID, RecordId
+from eucentre.kit.inputs import BoundedDatetime
 from eucentre.kit.time import as_utc
 from eucentre.models import Referral
 from eucentre.referrals import repository, service
 
-router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
+router = APIRouter(
+    prefix="/api/v1/referrals", tags=["referrals"], responses=errors.responses(*errors.ACCESS)
+)
 AUTHORITIES = {PrincipalKind.authority}
 READ = allow(organisations=AUTHORITIES, scope="referrals:read")
 WRITE = allow(organisations=AUTHORITIES, scope="referrals:write")
@@ -135,7 +138,9 @@ def inbox(
     return ReferralList(referrals=[_out(session, row) for row in rows])
 
 
-@router.get("/{referral_id}", response_model=ReferralOut)
+@router.get(
+    "/{referral_id}", response_model=ReferralOut, responses=errors.responses(errors.NotFound)
+)
 def read(
     referral_id: RecordId,
     session: Session = Depends(get_session),
@@ -147,7 +152,10 @@ def read(
 @router.get(
     "/{referral_id}/package",
     response_class=Response,
-    responses={200: {"content": {"application/zip": {}}, "description": "The package"}},
+    responses={
+        200: {"content": {"application/zip": {}}, "description": "The package"},
+        **errors.responses(errors.NotFound, errors.Conflict, errors.Gone),
+    },
 )
 def download(
     referral_id: RecordId,
@@ -184,7 +192,11 @@ def download(
     )
 
 
-@router.post("/{referral_id}/acknowledge", response_model=ReferralOut)
+@router.post(
+    "/{referral_id}/acknowledge",
+    response_model=ReferralOut,
+    responses=errors.responses(errors.NotFound),
+)
 def acknowledge(
     referral_id: RecordId,
     session: Session = Depends(get_session),
@@ -200,7 +212,13 @@ class OutcomeIn(BaseModel):
     note: str = Field("", max_length=4000)
 
 
-@router.post("/{referral_id}/outcome", response_model=ReferralOut)
+@router.post(
+    "/{referral_id}/outcome",
+    response_model=ReferralOut,
+    responses=errors.responses(
+        errors.NotFound, errors.InvalidTransition, errors.UnprocessableEntity
+    ),
+)
 def outcome(
     referral_id: RecordId,
     body: OutcomeIn,
@@ -223,11 +241,15 @@ def outcome(
 class HoldIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    until: AwareDatetime
+    until: BoundedDatetime
     reason: str = Field(min_length=1, max_length=2000)
 
 
-@router.post("/{referral_id}/hold", response_model=ReferralOut)
+@router.post(
+    "/{referral_id}/hold",
+    response_model=ReferralOut,
+    responses=errors.responses(errors.NotFound, errors.UnprocessableEntity),
+)
 def hold(
     referral_id: RecordId,
     body: HoldIn,

@@ -12,17 +12,21 @@ from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import after_commit, get_session
 from eucentre.kit.ids import RecordId
+from eucentre.kit.inputs import FreeText
 from eucentre.reports import intake, parsing, review
 from eucentre.reports.schemas import MAX_FILES, ReportIn, ReportStatusOut
 from eucentre.reports.status_view import status_for_provider
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = APIRouter(
+    prefix="/api/v1/reports", tags=["reports"], responses=errors.responses(*errors.ACCESS)
+)
 PROVIDERS = {PrincipalKind.provider}
 MAX_IDEMPOTENCY_KEY = 200
 # The documented intake limits (20 files of 50 MiB and the report), enforced on the stream by
 # the edge before the body is read.
 INTAKE = allow(organisations=PROVIDERS, scope="reports:write", body_limit=parsing.MAX_REQUEST_BYTES)
 
+SUBMIT_SCHEMA = "#/paths/~1api~1v1~1reports/post/requestBody/content/application~1json/schema"
 SUBMIT_BODY = {
     "requestBody": {
         "required": True,
@@ -48,7 +52,9 @@ SUBMIT_BODY = {
                 }
             },
             "application/json": {
-                "schema": ReportIn.model_json_schema(ref_template="#/components/schemas/{model}")
+                # The nested models stay in this schema's own $defs (FastAPI registers components
+                # only for declared body parameters), so the references point there.
+                "schema": ReportIn.model_json_schema(ref_template=SUBMIT_SCHEMA + "/$defs/{model}")
             },
             "application/xml": {"schema": {"type": "string"}},
         },
@@ -67,7 +73,14 @@ def _enqueue(request: Request, report_id: RecordId) -> None:
     response_model=ReportStatusOut,
     openapi_extra=SUBMIT_BODY,
     responses={
-        200: {"description": "A replay of an earlier request with the same Idempotency-Key"}
+        200: {"description": "A replay of an earlier request with the same Idempotency-Key"},
+        **errors.responses(
+            errors.BadRequest,
+            errors.Conflict,
+            errors.PayloadTooLarge,
+            errors.UnsupportedMediaType,
+            errors.UnprocessableEntity,
+        ),
     },
 )
 async def submit(
@@ -113,7 +126,17 @@ async def submit(
     return out
 
 
-@router.post("/{report_id}/files", response_model=ReportStatusOut)
+@router.post(
+    "/{report_id}/files",
+    response_model=ReportStatusOut,
+    responses=errors.responses(
+        errors.BadRequest,
+        errors.NotFound,
+        errors.InvalidTransition,
+        errors.PayloadTooLarge,
+        errors.UnprocessableEntity,
+    ),
+)
 async def add_files(
     report_id: RecordId,
     request: Request,
@@ -139,7 +162,11 @@ async def add_files(
     return await run_in_threadpool(store)
 
 
-@router.post("/{report_id}/finish", response_model=ReportStatusOut)
+@router.post(
+    "/{report_id}/finish",
+    response_model=ReportStatusOut,
+    responses=errors.responses(errors.NotFound, errors.InvalidTransition),
+)
 def finish(
     report_id: RecordId,
     request: Request,
@@ -152,7 +179,9 @@ def finish(
     return status_for_provider(session, report)
 
 
-@router.get("/{report_id}", response_model=ReportStatusOut)
+@router.get(
+    "/{report_id}", response_model=ReportStatusOut, responses=errors.responses(errors.NotFound)
+)
 def read(
     report_id: RecordId,
     session: Session = Depends(get_session),
@@ -167,18 +196,29 @@ def read(
 class InformationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(min_length=1, max_length=10_000)
+    message: FreeText = Field(min_length=1, max_length=10_000)
 
 
-@router.post("/{report_id}/information", response_model=ReportStatusOut)
+@router.post(
+    "/{report_id}/information",
+    response_model=ReportStatusOut,
+    responses=errors.responses(
+        errors.NotFound, errors.InvalidTransition, errors.UnprocessableEntity
+    ),
+)
 def answer(
     report_id: RecordId,
     body: InformationIn,
+    request: Request,
     session: Session = Depends(get_session),
     principal: Principal = Depends(allow(organisations=PROVIDERS, scope="reports:write")),
 ) -> ReportStatusOut:
     """Answer the Centre's request for more information."""
     report = review.provider_answers(
-        session, provider=principal, report_id=report_id, message=body.message
+        session,
+        provider=principal,
+        report_id=report_id,
+        message=body.message,
+        secret=request.app.state.settings.secret,
     )
     return status_for_provider(session, report)

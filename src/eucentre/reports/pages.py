@@ -67,6 +67,7 @@ def detail(
         object_type="report",
         object_id=report.id,
     )
+    events = repository.events(session, report.id)
     return render(
         request,
         "report_detail.html",
@@ -76,7 +77,8 @@ def detail(
             "items": repository.items(session, report.id),
             "signal_labels": {s.name: s.label for s in registry.in_reports()},
             "matches": repository.matches(session, report.id),
-            "events": repository.events(session, report.id),
+            "events": events,
+            "opened": review.event_messages(events, secret=request.app.state.settings.secret),
             "authorities": repository.authorities(session),
             "suggested": set(report.routing.get("member_states", [])),
             "events_allowed": {e.value for e in allowed_events(report.status)},

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from eucentre import errors
+from eucentre.kit.inputs import JsonRefused, load_json
 from eucentre.kit.time import utcnow
 from eucentre.reports.intake import Upload
 from eucentre.reports.ncmec_xml import MAX_XML_BYTES, XmlReportError, parse_ncmec_xml
@@ -62,7 +63,18 @@ def report_from_json(raw: bytes | str) -> ReportIn:
             f"the report JSON is larger than {MAX_REPORT_JSON_BYTES} bytes", code="report_too_large"
         )
     try:
-        data = json.loads(raw)
+        data = load_json(raw, prefix="report")
+    except JsonRefused as refused:
+        raise errors.UnprocessableEntity(
+            [
+                {
+                    "field": refused.field or "report",
+                    "message": refused.message,
+                    "type": refused.code,
+                }
+            ],
+            code=refused.code,
+        ) from refused
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as bad:
         raise errors.UnprocessableEntity(
             f"the report is not valid JSON: {bad}", code="malformed_json"

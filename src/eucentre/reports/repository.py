@@ -165,3 +165,19 @@ def forwarded(session: Session, *, referral_id: int, report_id: int) -> Referral
             ReferralReport.referral_id == referral_id, ReferralReport.report_id == report_id
         )
     )
+
+
+def plain_answers(session: Session, *, limit: int) -> list[ReportEvent]:
+    """Providers' answers stored before they were sealed on write."""
+    return list(
+        session.scalars(
+            select(ReportEvent)
+            .where(
+                ReportEvent.kind == "information_received",
+                ReportEvent.message_sealed.is_(None),
+                ReportEvent.message != "",
+            )
+            .order_by(ReportEvent.id)
+            .limit(limit)
+        )
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -11,9 +11,11 @@ from eucentre.audit import service as audit
 from eucentre.auth.principals import Principal
 from eucentre.indicators import service as indicators
 from eucentre.indicators.service import NewCandidate
-from eucentre.models import Report
+from eucentre.kit.crypto import derive_key, open_sealed, seal
+from eucentre.models import Report, ReportEvent
 from eucentre.reports import intake, referring, repository
 from eucentre.reports.intake import set_status, timeline
+from eucentre.reports.timeline import REPORT_TIMELINE
 from eucentre.rules.report_status import Event
 from eucentre.signals import Hashed
 
@@ -111,13 +113,49 @@ def request_information(session: Session, *, actor: str, report_id: int, questio
     return report
 
 
+ANSWER_CONTEXT = b"report-answer"
+
+
+def _answer_key(secret: bytes) -> bytes:
+    return derive_key(secret, "report-answers")
+
+
+def event_messages(events: Iterable[ReportEvent], *, secret: bytes) -> dict[int, str]:
+    """The opened text of the events whose message is sealed (providers' answers), by id."""
+    return {
+        event.id: open_sealed(
+            _answer_key(secret), event.message_sealed, context=ANSWER_CONTEXT
+        ).decode()
+        for event in events
+        if event.message_sealed is not None
+    }
+
+
+def seal_old_answers(session: Session, *, secret: bytes, limit: int = 500) -> int:
+    """Seal providers' answers stored before they were sealed on write; how many."""
+    events = repository.plain_answers(session, limit=limit)
+    for event in events:
+        event.message_sealed = seal(
+            _answer_key(secret), event.message.encode(), context=ANSWER_CONTEXT
+        )
+        event.message = ""
+    session.flush()
+    return len(events)
+
+
 def provider_answers(
-    session: Session, *, provider: Principal, report_id: int, message: str
+    session: Session, *, provider: Principal, report_id: int, message: str, secret: bytes
 ) -> Report:
     report = intake.provider_report(session, provider=provider, report_id=report_id)
     set_status(session, report, Event.information_received, actor=provider.actor)
-    timeline(
-        session, report, actor=provider.actor, kind="information_received", message=message[:10_000]
+    # The answer is free text about people (the user, the child): sealed like the payload.
+    REPORT_TIMELINE.append(
+        session,
+        report.id,
+        actor=provider.actor,
+        kind="information_received",
+        message="",
+        message_sealed=seal(_answer_key(secret), message[:10_000].encode(), context=ANSWER_CONTEXT),
     )
     audit.record(
         session,

@@ -22,7 +22,10 @@ prevent and combat child sexual abuse (COM(2022) 209):
 
 Every model forbids unknown fields, so a typo is a 422 naming the field rather than silently lost
 evidence. Times must be timezone-aware (a naive time is ambiguous by up to 14 hours, which matters
-for matching IP events to subscriber records) and not in the future beyond a small clock skew.
+for matching IP events to subscriber records), within the years ``kit.inputs`` allows, and not in
+the future beyond a small clock skew. Text carries no control characters (free text may break
+lines) and no bidirectional overrides, which would make a reviewer read something else than what
+is stored.
 Pass ``context={"now": datetime}`` to ``model_validate`` to pin "now" in tests.
 """
 
@@ -36,7 +39,6 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -45,6 +47,7 @@ from pydantic import (
     model_validator,
 )
 
+from eucentre.kit.inputs import BoundedDatetime, FreeText, LineText, refused_character
 from eucentre.kit.time import utcnow
 from eucentre.signals import registry
 
@@ -110,7 +113,7 @@ def _not_future(moment: datetime, info: ValidationInfo) -> datetime:
 def _http_url(value: str) -> str:
     if len(value) > MAX_URL_CHARS:
         raise ValueError(f"must be at most {MAX_URL_CHARS} characters")
-    if _CONTROL.search(value) or " " in value:
+    if _CONTROL.search(value) or " " in value or refused_character(value) is not None:
         raise ValueError("must not contain spaces or control characters")
     try:
         parts = urlsplit(value)
@@ -123,10 +126,10 @@ def _http_url(value: str) -> str:
 
 
 CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
-Timestamp = Annotated[AwareDatetime, AfterValidator(_not_future)]
+Timestamp = Annotated[BoundedDatetime, AfterValidator(_not_future)]
 HttpUrl = Annotated[str, Field(min_length=1), AfterValidator(_http_url)]
-Identifier = Annotated[str, Field(min_length=1, max_length=MAX_IDENTIFIER_CHARS)]
-ShortText = Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT_CHARS)]
+Identifier = Annotated[LineText, Field(min_length=1, max_length=MAX_IDENTIFIER_CHARS)]
+ShortText = Annotated[LineText, Field(min_length=1, max_length=MAX_SHORT_TEXT_CHARS)]
 
 
 class HashIn(Strict):
@@ -191,8 +194,8 @@ class VictimIn(Strict):
 class FileDescriptionIn(Strict):
     """Context for a file the provider did not send (or could not): name, what it shows, hash."""
 
-    file_name: str | None = Field(default=None, min_length=1, max_length=255)
-    description: str | None = Field(
+    file_name: LineText | None = Field(default=None, min_length=1, max_length=255)
+    description: FreeText | None = Field(
         default=None, min_length=1, max_length=MAX_FILE_DESCRIPTION_CHARS
     )
     hash: HashIn | None = None
@@ -201,12 +204,12 @@ class FileDescriptionIn(Strict):
 class ReportIn(Strict):
     """A provider's report (the JSON part; files travel beside it, at most MAX_FILES)."""
 
-    provider_reference: str = Field(min_length=1, max_length=MAX_PROVIDER_REFERENCE_CHARS)
+    provider_reference: LineText = Field(min_length=1, max_length=MAX_PROVIDER_REFERENCE_CHARS)
     incident_type: IncidentType
     incident_time: Timestamp
     urgent: bool = False
     content_removed: bool = False
-    description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
+    description: FreeText = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
     urls: list[HttpUrl] = Field(default_factory=list, max_length=MAX_URLS)
     reported_users: list[ReportedUserIn] = Field(
         default_factory=list, max_length=MAX_REPORTED_USERS
