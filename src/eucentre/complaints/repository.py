@@ -168,6 +168,23 @@ def indicator_events(session: Session, indicator_id: int) -> list[IndicatorEvent
     )
 
 
+def indicator_histories(
+    session: Session, ids: Sequence[int]
+) -> dict[int, list[tuple[datetime, str]]]:
+    """Each indicator's (at, kind) events, oldest first, in one query."""
+    histories: dict[int, list[tuple[datetime, str]]] = {indicator_id: [] for indicator_id in ids}
+    if not ids:
+        return histories
+    rows = session.execute(
+        select(IndicatorEvent.indicator_id, IndicatorEvent.at, IndicatorEvent.kind)
+        .where(IndicatorEvent.indicator_id.in_(ids))
+        .order_by(IndicatorEvent.indicator_id, IndicatorEvent.at, IndicatorEvent.id)
+    )
+    for indicator_id, at, kind in rows:
+        histories[indicator_id].append((at, kind))
+    return histories
+
+
 def referrals_of_reports(session: Session, report_ids: Sequence[int]) -> list[Referral]:
     if not report_ids:
         return []
