@@ -53,7 +53,8 @@ def test_an_indicator_verified_at_the_removal_needs_a_second_analyst_whatever_it
     day = timedelta(days=1)
     history = [(NOW - 10 * day, "created"), (NOW - 9 * day, "verified"), (NOW, "disputed")]
     disputed_since = policy.IndicatorRecord(status="disputed", history=history)
-    start, end = policy.removal_window(NOW - 5 * day, [NOW - 4 * day])
+    # Decision dates are stored at noon: the whole day counts.
+    start, end = policy.removal_window(NOW - 5 * day + timedelta(hours=12), [NOW - 4 * day])
     assert (start, end) == (NOW - 5 * day, NOW - 4 * day)
     assert policy.needs_second_analyst([disputed_since], start=start, end=end)
     # Verified only after the removal, or a candidate throughout: one analyst decides.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
 from eucentre.kit.time import as_utc
@@ -113,7 +113,8 @@ def removal_window(
 ) -> tuple[datetime, datetime]:
     """When the removal was decided: the decision's day (a date, so the whole day) and the
     moments its reports reached us."""
-    moments = [as_utc(decision_date), as_utc(decision_date) + timedelta(days=1)]
+    day = datetime.combine(as_utc(decision_date).date(), time(0), tzinfo=UTC)
+    moments = [day, day + timedelta(days=1)]
     moments += [as_utc(moment) for moment in received]
     return min(moments), max(moments)
 
