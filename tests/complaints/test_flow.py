@@ -211,3 +211,26 @@ def test_an_analyst_who_disputed_the_indicator_still_cannot_uphold_alone(live, s
     with live.client() as client:
         outcome = client.get(f"/api/v1/complaints/{cid}", headers=bearer(setup["provider"])).json()
     assert outcome["status"] == "pending_uphold" and outcome["messages"] == []
+
+
+def test_complaints_about_the_same_decision_are_shown_as_possible_duplicates(live, setup) -> None:
+    with live.client() as client:
+        ids = [
+            client.post(
+                "/api/v1/complaints",
+                json=complaint_body(complaint_reference=f"theirs-{n}"),
+                headers=bearer(setup["provider"]),
+            ).json()
+            for n in range(2)
+        ]
+        other = client.post(
+            "/api/v1/complaints",
+            json=complaint_body(provider_reference="sor-78", complaint_reference="theirs-9"),
+            headers=bearer(setup["provider"]),
+        ).json()
+    page = setup["a"].get(f"/staff/complaints/{ids[0]['id']}").text
+    assert "Possible duplicates" in page
+    assert f'href="/staff/complaints/{ids[1]["id"]}">{ids[1]["number"]}' in page
+    assert other["number"] not in page
+    alone = setup["a"].get(f"/staff/complaints/{other['id']}").text
+    assert "Possible duplicates" not in alone

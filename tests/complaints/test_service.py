@@ -15,6 +15,7 @@ from eucentre.models import (
     Complaint,
     ComplaintAttempt,
     ComplaintMessage,
+    ComplaintReceipt,
     IndicatorEvent,
     IndicatorStatus,
     OrganisationKind,
@@ -232,3 +233,37 @@ def test_a_second_analyst_may_reject_a_proposed_uphold_and_a_reason_is_required(
     assert complaint.status == "rejected"
     session.refresh(world["indicator"])
     assert world["indicator"].status == IndicatorStatus.verified
+
+
+def test_a_form_sent_twice_files_one_complaint_and_its_receipt_shows_the_secret_once(
+    session, world
+) -> None:
+    token = service.new_form_token()
+    sent = [
+        service.submit_public_once(
+            session,
+            data=public_form(world["provider"].id),
+            form_token=token,
+            client_address="192.0.2.7",
+            secret=SECRET,
+        )
+        for _ in range(2)
+    ]
+    assert sent[0][1] is True and sent[1] == (sent[0][0], False)
+    [complaint] = session.scalars(select(Complaint)).all()
+    first = service.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
+    assert first.complaint.id == complaint.id and first.secret
+    assert (
+        service.lookup_status(
+            session,
+            number=complaint.number,
+            complainant_secret=first.secret,
+            client_address="192.0.2.8",
+            secret=SECRET,
+        )
+        is complaint
+    )
+    again = service.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
+    assert again.complaint.id == complaint.id and again.secret is None
+    assert service.take_receipt(session, receipt_token="0" * 64, secret=SECRET) is None
+    assert session.scalars(select(ComplaintReceipt.secret_sealed)).all() == [None]

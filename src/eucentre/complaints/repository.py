@@ -17,6 +17,7 @@ from eucentre.models import (
     ComplaintEvent,
     ComplaintLink,
     ComplaintMessage,
+    ComplaintReceipt,
     Indicator,
     IndicatorEvent,
     IndicatorSource,
@@ -52,6 +53,36 @@ def get(session: Session, complaint_id: int) -> Complaint | None:
 
 def by_number(session: Session, number: str) -> Complaint | None:
     return session.scalar(select(Complaint).where(Complaint.number == number))
+
+
+def receipt_of_form(session: Session, form_token_digest: str) -> ComplaintReceipt | None:
+    return session.scalar(
+        select(ComplaintReceipt).where(ComplaintReceipt.form_token_digest == form_token_digest)
+    )
+
+
+def receipt(session: Session, receipt_token_digest: str) -> ComplaintReceipt | None:
+    return session.scalar(
+        select(ComplaintReceipt).where(
+            ComplaintReceipt.receipt_token_digest == receipt_token_digest
+        )
+    )
+
+
+def possible_duplicates(session: Session, complaint: Complaint) -> list[Complaint]:
+    """Other complaints about the same decision of the same service."""
+    return list(
+        session.scalars(
+            select(Complaint)
+            .where(
+                Complaint.provider_id == complaint.provider_id,
+                Complaint.provider_reference == complaint.provider_reference,
+                Complaint.id != complaint.id,
+            )
+            .order_by(Complaint.received_at, Complaint.id)
+            .limit(50)
+        )
+    )
 
 
 def of_provider(session: Session, *, provider_id: int, complaint_id: int) -> Complaint | None:
