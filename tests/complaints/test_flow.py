@@ -185,3 +185,52 @@ def test_a_provider_complaint_about_an_old_decision_is_refused(live, setup) -> N
             headers=bearer(setup["provider"]),
         )
     assert response.status_code == 422 and response.json()["error"] == "complaint_too_late"
+
+
+def test_an_analyst_who_disputed_the_indicator_still_cannot_uphold_alone(live, setup) -> None:
+    with live.client() as client:
+        sent = client.post(
+            "/api/v1/complaints", json=complaint_body(), headers=bearer(setup["provider"])
+        )
+    cid = sent.json()["id"]
+    indicator_id = setup["indicator"].id
+    disputed = setup["a"].post(
+        f"/staff/indicators/{indicator_id}/dispute", data=form(reason="Looks like a cat.")
+    )
+    assert disputed.status_code == 303
+    page = setup["a"].get(f"/staff/complaints/{cid}")
+    assert "a second analyst must confirm" in page.text
+    assert (
+        setup["a"]
+        .post(f"/staff/complaints/{cid}/uphold", data=form(reason="A cat drawing."))
+        .status_code
+        == 303
+    )
+    again = setup["a"].post(f"/staff/complaints/{cid}/uphold", data=form(reason="Really."))
+    assert again.status_code == 409
+    with live.client() as client:
+        outcome = client.get(f"/api/v1/complaints/{cid}", headers=bearer(setup["provider"])).json()
+    assert outcome["status"] == "pending_uphold" and outcome["messages"] == []
+
+
+def test_complaints_about_the_same_decision_are_shown_as_possible_duplicates(live, setup) -> None:
+    with live.client() as client:
+        ids = [
+            client.post(
+                "/api/v1/complaints",
+                json=complaint_body(complaint_reference=f"theirs-{n}"),
+                headers=bearer(setup["provider"]),
+            ).json()
+            for n in range(2)
+        ]
+        other = client.post(
+            "/api/v1/complaints",
+            json=complaint_body(provider_reference="sor-78", complaint_reference="theirs-9"),
+            headers=bearer(setup["provider"]),
+        ).json()
+    page = setup["a"].get(f"/staff/complaints/{ids[0]['id']}").text
+    assert "Possible duplicates" in page
+    assert f'href="/staff/complaints/{ids[1]["id"]}">{ids[1]["number"]}' in page
+    assert other["number"] not in page
+    alone = setup["a"].get(f"/staff/complaints/{other['id']}").text
+    assert "Possible duplicates" not in alone

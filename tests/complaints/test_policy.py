@@ -47,3 +47,36 @@ def test_precision() -> None:
     tally = Tally(10, 1, 1) + Tally(10, 0, 0)
     assert tally.errors == 2 and tally.precision == pytest.approx(0.9)
     assert as_percent(None) == "—" and as_percent(0.9) == "90.0 %"
+
+
+def test_an_indicator_verified_at_the_removal_needs_a_second_analyst_whatever_it_is_now() -> None:
+    day = timedelta(days=1)
+    history = [(NOW - 10 * day, "created"), (NOW - 9 * day, "verified"), (NOW, "disputed")]
+    disputed_since = policy.IndicatorRecord(status="disputed", history=history)
+    # Decision dates are stored at noon: the whole day counts.
+    start, end = policy.removal_window(NOW - 5 * day + timedelta(hours=12), [NOW - 4 * day])
+    assert (start, end) == (NOW - 5 * day, NOW - 4 * day)
+    assert policy.needs_second_analyst([disputed_since], start=start, end=end)
+    # Verified only after the removal, or a candidate throughout: one analyst decides.
+    later = policy.IndicatorRecord(
+        status="disputed", history=[(NOW - 10 * day, "created"), (NOW - day, "verified")]
+    )
+    assert not policy.verified_during(later, start, end)
+    assert not policy.needs_second_analyst(
+        [policy.IndicatorRecord(status="candidate", history=history[:1])], start=start, end=end
+    )
+    # Verified during the removal's window (between the decision and the report) counts too.
+    briefly = policy.IndicatorRecord(
+        status="retired",
+        history=[
+            (NOW - 6 * day, "created"),
+            (NOW - 5 * day + timedelta(hours=3), "verified"),
+            (NOW - 5 * day + timedelta(hours=4), "retired"),
+        ],
+    )
+    assert policy.needs_second_analyst([briefly], start=start, end=end)
+    # A match recorded against a verified indicator says so even without a history.
+    matched = policy.IndicatorRecord(
+        status="disputed", history=[], matched_as=frozenset({"verified"})
+    )
+    assert policy.needs_second_analyst([matched], start=start, end=end)

@@ -43,13 +43,63 @@ def test_a_complaint_is_received_and_followed_with_its_secret(live, provider) ->
         page = client.get("/complaints")
         assert page.status_code == 200 and "Picture Share" in page.text
         sent = client.post("/complaints", data=fields(provider.id))
-        assert sent.status_code == 201, sent.text
-        assert sent.headers["cache-control"] == "no-store"
-        number = sent.text.split('id="complaint-number">')[1].split("<")[0]
-        secret = sent.text.split('id="complaint-secret">')[1].split("<")[0]
+        # Post/redirect/get: reloading the receipt does not send the form again.
+        assert sent.status_code == 303, sent.text
+        assert sent.headers["location"].startswith("/complaints/receipt/")
+        receipt = client.get(sent.headers["location"])
+        assert receipt.status_code == 200
+        assert receipt.headers["cache-control"] == "no-store"
+        number = receipt.text.split('id="complaint-number">')[1].split("<")[0]
+        secret = receipt.text.split('id="complaint-secret">')[1].split("<")[0]
+        assert secret not in sent.headers["location"]
         status = client.post("/complaints/status", data={"number": number, "secret": secret})
+        # The secret is shown once: reloading the receipt shows the number only.
+        reloaded = client.get(sent.headers["location"])
     assert status.status_code == 200
     assert "We have received your complaint" in status.text and "SOR-2026-0042" in status.text
+    assert reloaded.status_code == 200 and number in reloaded.text
+    assert secret not in reloaded.text and 'id="secret-shown"' in reloaded.text
+    assert stored_once(reloaded)
+
+
+def stored_once(page) -> bool:
+    return "does not send it again" in page.text
+
+
+def form_token(page) -> str:
+    return page.text.split('name="form_token" value="')[1].split('"')[0]
+
+
+def test_a_form_sent_twice_is_one_complaint(live, provider, session_factory) -> None:
+    with live.client() as client:
+        token = form_token(client.get("/complaints"))
+        first = client.post("/complaints", data={**fields(provider.id), "form_token": token})
+        again = client.post("/complaints", data={**fields(provider.id), "form_token": token})
+        assert first.status_code == again.status_code == 303
+        assert again.headers["location"] == first.headers["location"]  # the first receipt
+        receipt = client.get(again.headers["location"])
+        assert 'id="complaint-secret"' in receipt.text  # shown once, to whoever comes first
+        # Sent again after the receipt was shown, even changed: still the first complaint.
+        later = client.post(
+            "/complaints",
+            data={**fields(provider.id, reason="Something else entirely."), "form_token": token},
+            follow_redirects=True,
+        )
+        assert later.status_code == 200 and stored_once(later)
+        # A form with problems keeps its token; another form files another complaint.
+        invalid = client.post(
+            "/complaints", data={**fields(provider.id, reason=""), "form_token": token}
+        )
+        assert invalid.status_code == 303  # a used token is a replay, whatever it carries
+        fresh = form_token(client.get("/complaints"))
+        assert fresh != token
+        problem = client.post(
+            "/complaints", data={**fields(provider.id, reason="short"), "form_token": fresh}
+        )
+        assert problem.status_code == 422 and form_token(problem) == fresh
+    assert stored(session_factory) == 1
+    with live.client() as client:
+        assert client.get("/complaints/receipt/" + "0" * 64).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -94,7 +144,7 @@ def test_oversized_and_non_form_bodies_are_refused_and_nothing_is_stored(
 def test_submissions_are_rate_limited_per_address(live, provider, session_factory) -> None:
     with live.client() as client:
         codes = [client.post("/complaints", data=fields(provider.id)).status_code for _ in range(6)]
-    assert codes == [201] * 5 + [429]
+    assert codes == [303] * 5 + [429]
     assert stored(session_factory) == 5
 
 
@@ -102,10 +152,14 @@ def test_nobody_reads_another_persons_complaint_and_guessing_is_rate_limited(
     live, provider
 ) -> None:
     with live.client() as client:
-        mine = client.post("/complaints", data=fields(provider.id))
+        mine = client.post("/complaints", data=fields(provider.id), follow_redirects=True)
         number = mine.text.split('id="complaint-number">')[1].split("<")[0]
         secret = mine.text.split('id="complaint-secret">')[1].split("<")[0]
-        theirs = client.post("/complaints", data=fields(provider.id, reason="Theirs, not mine."))
+        theirs = client.post(
+            "/complaints",
+            data=fields(provider.id, reason="Theirs, not mine."),
+            follow_redirects=True,
+        )
         their_number = theirs.text.split('id="complaint-number">')[1].split("<")[0]
         crossed = client.post("/complaints/status", data={"number": their_number, "secret": secret})
         assert crossed.status_code == 404 and "We found no complaint" in crossed.text
@@ -140,7 +194,7 @@ def test_the_decision_target_and_the_limits_follow_the_settings(
     with serving(tuned, database) as url, httpx.Client(base_url=url, timeout=30) as client:
         assert "within 7 days" in client.get("/complaints").text
         codes = [client.post("/complaints", data=fields(provider.id)).status_code for _ in range(3)]
-    assert codes == [201, 201, 429]
+    assert codes == [303, 303, 429]
     with transaction(session_factory) as session:
         complaint = session.scalars(select(Complaint)).first()
         assert complaint.deadline_at - complaint.received_at == timedelta(days=7)

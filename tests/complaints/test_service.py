@@ -4,20 +4,25 @@ an upheld complaint does."""
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from eucentre import errors
 from eucentre.complaints import decisions, outbox, service
 from eucentre.complaints.service import Limits
+from eucentre.indicators import service as indicators
+from eucentre.kit.time import utcnow
 from eucentre.models import (
     Complaint,
     ComplaintAttempt,
     ComplaintMessage,
+    ComplaintReceipt,
+    IndicatorEvent,
     IndicatorStatus,
     OrganisationKind,
     OutboxMessage,
     ReportEvent,
 )
+from eucentre.rules.indicator_status import Action
 from tests.complaints.helpers import public_form, refer, removal
 from tests.factories import make_organisation
 from tests.indicators.helpers import candidate, random_pdq, verified
@@ -155,6 +160,58 @@ def test_uphold_of_a_verified_indicator_needs_a_second_different_analyst(session
         decisions.reject(session, actor="user:3", complaint_id=complaint.id, reason="No.")
 
 
+def test_disputing_the_indicators_first_does_not_let_one_analyst_uphold_alone(session) -> None:
+    """The analyst may dispute verified indicators alone; the complaint about a removal they
+    caused still needs a second analyst, and nothing reaches the provider or authorities."""
+    provider = make_organisation(session, kind=OrganisationKind.provider)
+    authority = make_organisation(session, kind=OrganisationKind.authority)
+    first, second = verified(session, random_pdq(81)), verified(session, random_pdq(82))
+    for indicator in (first, second):
+        report = removal(session, provider=provider, reference="sor-2", indicator=indicator)
+        refer(session, report, authority)
+    complaint, _ = submit(session, provider.id, reference="sor-2")
+    for indicator in (first, second):
+        indicators.decide(
+            session,
+            actor="user:1",
+            indicator_id=indicator.id,
+            action=Action.dispute,
+            reason="I think so.",
+        )
+    decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
+    assert complaint.status == "pending_uphold"
+    assert session.scalars(select(ComplaintMessage)).all() == []
+    with pytest.raises(errors.Conflict) as alone:
+        decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="Again.")
+    assert alone.value.code == "second_analyst_required"
+    decisions.uphold(session, actor="user:2", complaint_id=complaint.id, reason="A garden.")
+    assert complaint.status == "upheld"
+
+
+def test_an_indicator_verified_only_after_the_removal_leaves_one_analyst_to_decide(
+    session,
+) -> None:
+    provider = make_organisation(session, kind=OrganisationKind.provider)
+    indicator = candidate(session, random_pdq(83))
+    report = removal(session, provider=provider, reference="sor-3", indicator=indicator)
+    report.received_at = utcnow() - timedelta(days=1)
+    session.flush()
+    complaint, _ = submit(session, provider.id, reference="sor-3")
+    # Its history says it became verified after the removal and was disputed since.
+    session.execute(
+        update(IndicatorEvent)
+        .where(IndicatorEvent.indicator_id == indicator.id)
+        .values(at=report.received_at - timedelta(days=30))
+    )
+    for who in ("user:1001", "user:1002"):
+        indicators.decide(session, actor=who, indicator_id=indicator.id, action=Action.confirm)
+    indicators.decide(
+        session, actor="user:1", indicator_id=indicator.id, action=Action.dispute, reason="No."
+    )
+    decisions.uphold(session, actor="user:1", complaint_id=complaint.id, reason="A garden.")
+    assert complaint.status == "upheld"
+
+
 def test_without_a_verified_indicator_one_analyst_decides(session) -> None:
     provider = make_organisation(session, kind=OrganisationKind.provider)
     removal(
@@ -176,3 +233,37 @@ def test_a_second_analyst_may_reject_a_proposed_uphold_and_a_reason_is_required(
     assert complaint.status == "rejected"
     session.refresh(world["indicator"])
     assert world["indicator"].status == IndicatorStatus.verified
+
+
+def test_a_form_sent_twice_files_one_complaint_and_its_receipt_shows_the_secret_once(
+    session, world
+) -> None:
+    token = service.new_form_token()
+    sent = [
+        service.submit_public_once(
+            session,
+            data=public_form(world["provider"].id),
+            form_token=token,
+            client_address="192.0.2.7",
+            secret=SECRET,
+        )
+        for _ in range(2)
+    ]
+    assert sent[0][1] is True and sent[1] == (sent[0][0], False)
+    [complaint] = session.scalars(select(Complaint)).all()
+    first = service.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
+    assert first.complaint.id == complaint.id and first.secret
+    assert (
+        service.lookup_status(
+            session,
+            number=complaint.number,
+            complainant_secret=first.secret,
+            client_address="192.0.2.8",
+            secret=SECRET,
+        )
+        is complaint
+    )
+    again = service.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
+    assert again.complaint.id == complaint.id and again.secret is None
+    assert service.take_receipt(session, receipt_token="0" * 64, secret=SECRET) is None
+    assert session.scalars(select(ComplaintReceipt.secret_sealed)).all() == [None]

@@ -5,9 +5,10 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.blobs import blob_store
@@ -94,6 +95,13 @@ def test_a_killed_worker_loses_and_duplicates_nothing(database, settings, sessio
         worker.send_signal(signal.SIGKILL)  # no chance to finish anything
     finally:
         worker.wait(timeout=30)
+    with transaction(session_factory) as session:
+        # The killed worker renews its lease no more: let it run out, as it would a minute on.
+        session.execute(
+            update(Report)
+            .where(Report.lease_until.is_not(None))
+            .values(lease_until=time_now() - timedelta(seconds=1))
+        )
     with transaction(session_factory) as session:
         unfinished = count(session, Report) - session.scalar(
             select(func.count())

@@ -16,7 +16,6 @@ from eucentre.kit.time import utcnow
 from eucentre.models import (
     Complaint,
     ComplaintMessage,
-    IndicatorStatus,
 )
 from eucentre.platform import outbox as platform_outbox
 from eucentre.reports.intake import timeline
@@ -27,11 +26,26 @@ def indicator_ids(session: Session, complaint_id: int) -> list[int]:
 
 
 def needs_second_analyst(session: Session, complaint_id: int) -> bool:
-    """Upholding disputes a verified indicator: that overrides two analysts' verification."""
-    return any(
-        i.status == IndicatorStatus.verified
-        for i in repository.indicators(session, indicator_ids(session, complaint_id))
+    """Whether any indicator behind the removal was verified when it was removed (or is now)."""
+    complaint = get_complaint(session, complaint_id)
+    matches = repository.linked_matches(session, complaint_id)
+    ids = sorted({m.indicator_id for m in matches})
+    histories = repository.indicator_histories(session, ids)
+    records = [
+        policy.IndicatorRecord(
+            status=str(indicator.status),
+            history=histories[indicator.id],
+            matched_as=frozenset(
+                m.indicator_status for m in matches if m.indicator_id == indicator.id
+            ),
+        )
+        for indicator in repository.indicators(session, ids)
+    ]
+    start, end = policy.removal_window(
+        complaint.decision_date,
+        [report.received_at for report in repository.linked_reports(session, complaint_id)],
     )
+    return policy.needs_second_analyst(records, start=start, end=end)
 
 
 def _reason(reason: str) -> str:

@@ -102,6 +102,7 @@ def detail(
             else None,
             "provider": repository.provider(session, complaint.provider_id),
             "reports": repository.linked_reports(session, complaint.id),
+            "duplicates": repository.possible_duplicates(session, complaint),
             "matches": matches,
             "items": items,
             "indicators": {i.id: i for i in indicator_rows},

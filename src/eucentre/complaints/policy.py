@@ -3,10 +3,12 @@ must be decided, and who decides an uphold. No database, no web."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
+from eucentre.kit.time import as_utc
 from eucentre.platform import cases
 from eucentre.platform.cases import StatusMachine
 
@@ -83,6 +85,71 @@ def uphold(
     if needs_second_analyst:
         return UpholdStep(Status(STATUSES.next(status, "propose_uphold")), apply_effects=False)
     return UpholdStep(Status(STATUSES.next(status, "uphold")), apply_effects=True)
+
+
+# The indicator history's events that move its status, and where to (indicators/service.py
+# writes them); "confirmed" alone does not verify, the "verified" event that follows does.
+STATUS_AFTER_EVENT = {
+    "created": "candidate",
+    "verified": "verified",
+    "rejected": "rejected",
+    "disputed": "disputed",
+    "reinstated": "verified",
+    "retired": "retired",
+}
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """What the four-eyes rule needs of one indicator behind a complaint."""
+
+    status: str  # now
+    history: Sequence[tuple[datetime, str]]  # (at, event kind), oldest first
+    matched_as: frozenset[str] = field(default_factory=frozenset)  # as the report matched it
+
+
+def removal_window(
+    decision_date: datetime, received: Iterable[datetime]
+) -> tuple[datetime, datetime]:
+    """When the removal was decided: the decision's day (a date, so the whole day) and the
+    moments its reports reached us."""
+    day = datetime.combine(as_utc(decision_date).date(), time(0), tzinfo=UTC)
+    moments = [day, day + timedelta(days=1)]
+    moments += [as_utc(moment) for moment in received]
+    return min(moments), max(moments)
+
+
+def verified_during(record: IndicatorRecord, start: datetime, end: datetime) -> bool:
+    """Whether the indicator was verified at any moment from start to end, by its history."""
+    status_changes = [
+        (as_utc(at), STATUS_AFTER_EVENT[kind])
+        for at, kind in record.history
+        if kind in STATUS_AFTER_EVENT
+    ]
+    if not status_changes:
+        # Without a history we cannot show it was not verified then: assume what it is now.
+        return record.status == "verified"
+    status_at_start = None
+    for at, status in status_changes:
+        if at <= start:
+            status_at_start = status
+        elif at <= end and status == "verified":
+            return True
+    return status_at_start == "verified"
+
+
+def needs_second_analyst(
+    records: Iterable[IndicatorRecord], *, start: datetime, end: datetime
+) -> bool:
+    """Upholding overrides two analysts' verification when any indicator behind the removal
+    was verified, then or now. Its status since (one analyst's dispute, say) does not lift
+    that: otherwise one person could dispute and then uphold alone."""
+    return any(
+        record.status == "verified"
+        or "verified" in record.matched_as
+        or verified_during(record, start, end)
+        for record in records
+    )
 
 
 def reject(status: Status) -> Status:

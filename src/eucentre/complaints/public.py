@@ -1,15 +1,17 @@
 """The public pages: the complaint form and the status page. No account, no JavaScript.
 
 The complainant's secret only ever travels in POST bodies (never in a URL, so never in a log or
-a browser history), and pages showing it are not cached."""
+a browser history), and pages showing it are not cached. A complaint sent is answered with a
+redirect to a one-time receipt (post/redirect/get), and each form carries a token used once,
+so reloading or sending the form twice files one complaint."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -63,6 +65,8 @@ REFUSALS = {
 }
 THE_FORM = N_("The form")
 NOT_FOUND = N_("We found no complaint with this number and secret. Check both and try again.")
+NO_RECEIPT = N_("We found no such receipt. Follow your complaint with its number and secret.")
+FORM_TOKEN = "form_token"  # noqa: S105 - a field name, not a credential
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -138,6 +142,9 @@ def _form_page(
             "problems": problems or [],
             "window_days": policy.COMPLAINT_WINDOW.days,
             "target_days": _limits(request).decision_target.days,
+            # Kept when the form comes back with problems: it is the same form.
+            "form_token": service.valid_form_token((values or {}).get(FORM_TOKEN))
+            or service.new_form_token(),
         },
         status_code=status_code,
     )
@@ -160,20 +167,32 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
-@router.post("", response_class=HTMLResponse)
+def _to_receipt(receipt_token: str) -> RedirectResponse:
+    return RedirectResponse(f"/complaints/receipt/{receipt_token}", status_code=303)
+
+
+@router.post("", response_model=None)
 async def submit(
     request: Request,
     session: Session = Depends(get_session),
     _: Principal = Depends(allow(public=True)),
-) -> HTMLResponse:
+) -> HTMLResponse | RedirectResponse:
     """Nothing is stored unless the complaint is accepted: every refusal rolls back."""
     values: dict[str, str] = {}
+    settings = request.app.state.settings
     try:
         values = await read_form(request)
         if values.get(TRAP):
             raise errors.UnprocessableEntity(
                 "the form could not be accepted; please fill it in again", code="junk"
             )
+        # A form without a token (an older page, a script) still files once per request.
+        form_token = service.valid_form_token(values.get(FORM_TOKEN)) or service.new_form_token()
+        replayed = await run_in_threadpool(
+            service.replayed_receipt, session, form_token=form_token, secret=settings.secret
+        )
+        if replayed is not None:
+            return _to_receipt(replayed)
         fields = {name: values.get(name, "") for name in FIELDS}
         if not fields["contact"].strip():
             fields.pop("contact")
@@ -191,12 +210,13 @@ async def submit(
                 problems=_problems(invalid, gettext_for(request)),
                 status_code=422,
             )
-        complaint, secret = await run_in_threadpool(
-            service.submit_public,
+        receipt_token, _filed = await run_in_threadpool(
+            service.submit_public_once,
             session,
             data=data,
+            form_token=form_token,
             client_address=_client(request),
-            secret=request.app.state.settings.secret,
+            secret=settings.secret,
             limits=_limits(request),
         )
     except errors.AppError as refused:
@@ -212,16 +232,38 @@ async def submit(
         if isinstance(refused, errors.TooManyRequests):
             response.headers["Retry-After"] = str(refused.retry_after)
         return response
-    response = render(
-        request,
-        "complaint_received.html",
-        {
-            "complaint": complaint,
-            "secret": secret,
-            "target_days": _limits(request).decision_target.days,
-        },
-        status_code=201,
+    return _to_receipt(receipt_token)
+
+
+@router.get("/receipt/{receipt_token}", response_class=HTMLResponse)
+def receipt(
+    request: Request,
+    receipt_token: str = Path(max_length=100),
+    session: Session = Depends(get_session),
+    _: Principal = Depends(allow(public=True)),
+) -> HTMLResponse:
+    """The number and, the first time only, the secret. Reloading shows the number and says
+    the secret was shown: the token is not the secret, and not enough to read the complaint."""
+    found = service.take_receipt(
+        session, receipt_token=receipt_token, secret=request.app.state.settings.secret
     )
+    if found is None:
+        response = render(
+            request,
+            "complaint_status_form.html",
+            {"error": gettext_for(request)(NO_RECEIPT)},
+            status_code=404,
+        )
+    else:
+        response = render(
+            request,
+            "complaint_received.html",
+            {
+                "complaint": found.complaint,
+                "secret": found.secret,
+                "target_days": _limits(request).decision_target.days,
+            },
+        )
     response.headers.update(NO_STORE)
     return response
 

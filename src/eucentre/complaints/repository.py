@@ -17,6 +17,7 @@ from eucentre.models import (
     ComplaintEvent,
     ComplaintLink,
     ComplaintMessage,
+    ComplaintReceipt,
     Indicator,
     IndicatorEvent,
     IndicatorSource,
@@ -53,6 +54,36 @@ def get(session: Session, complaint_id: int) -> Complaint | None:
 
 def by_number(session: Session, number: str) -> Complaint | None:
     return session.scalar(select(Complaint).where(Complaint.number == number))
+
+
+def receipt_of_form(session: Session, form_token_digest: str) -> ComplaintReceipt | None:
+    return session.scalar(
+        select(ComplaintReceipt).where(ComplaintReceipt.form_token_digest == form_token_digest)
+    )
+
+
+def receipt(session: Session, receipt_token_digest: str) -> ComplaintReceipt | None:
+    return session.scalar(
+        select(ComplaintReceipt).where(
+            ComplaintReceipt.receipt_token_digest == receipt_token_digest
+        )
+    )
+
+
+def possible_duplicates(session: Session, complaint: Complaint) -> list[Complaint]:
+    """Other complaints about the same decision of the same service."""
+    return list(
+        session.scalars(
+            select(Complaint)
+            .where(
+                Complaint.provider_id == complaint.provider_id,
+                Complaint.provider_reference == complaint.provider_reference,
+                Complaint.id != complaint.id,
+            )
+            .order_by(Complaint.received_at, Complaint.id)
+            .limit(50)
+        )
+    )
 
 
 def of_provider(session: Session, *, provider_id: int, complaint_id: int) -> Complaint | None:
@@ -167,6 +198,23 @@ def indicator_events(session: Session, indicator_id: int) -> list[IndicatorEvent
             .order_by(IndicatorEvent.at, IndicatorEvent.id)
         )
     )
+
+
+def indicator_histories(
+    session: Session, ids: Sequence[int]
+) -> dict[int, list[tuple[datetime, str]]]:
+    """Each indicator's (at, kind) events, oldest first, in one query."""
+    histories: dict[int, list[tuple[datetime, str]]] = {indicator_id: [] for indicator_id in ids}
+    if not ids:
+        return histories
+    rows = session.execute(
+        select(IndicatorEvent.indicator_id, IndicatorEvent.at, IndicatorEvent.kind)
+        .where(IndicatorEvent.indicator_id.in_(ids))
+        .order_by(IndicatorEvent.indicator_id, IndicatorEvent.at, IndicatorEvent.id)
+    )
+    for indicator_id, at, kind in rows:
+        histories[indicator_id].append((at, kind))
+    return histories
 
 
 def referrals_of_reports(session: Session, report_ids: Sequence[int]) -> list[Referral]:

@@ -85,15 +85,38 @@ def pdq_with_dihedral(pixels: np.ndarray, *, scale: float = 1.0) -> tuple[PDQHas
         hashes[name] = dct_to_hex(coefficients.T if transpose else coefficients)
     assert original is not None
     if is_near_flat(buffers[(False, False)]):
-        # Rounding noise decides these bits: redo each with the reference's exact arithmetic.
+        # Rounding noise decides these bits: redo each with the reference's exact arithmetic,
+        # once per distinct oriented image (a whole-image pass each, slow on large images).
         luma = reference_luma(pixels, scale)
-        original = sequential_pdq(luma)
-        for name, (flip_rows, flip_cols, transpose) in TRANSFORMS.items():
-            oriented = oriented_luma(
-                luma, flip_rows=flip_rows, flip_cols=flip_cols, transpose=transpose
-            )
-            hashes[name] = original.hash if name == "original" else sequential_pdq(oriented).hash
+        sources = orientation_sources(luma.shape, constant=bool(luma.min() == luma.max()))
+        computed: dict[str, PDQHash] = {}
+        for name in TRANSFORMS:
+            source = sources[name]
+            if source not in computed:
+                flip_rows, flip_cols, transpose = TRANSFORMS[source]
+                computed[source] = sequential_pdq(
+                    oriented_luma(
+                        luma, flip_rows=flip_rows, flip_cols=flip_cols, transpose=transpose
+                    )
+                )
+            hashes[name] = computed[source].hash
+        original = computed["original"]
     return original, hashes
+
+
+def orientation_sources(shape: tuple[int, ...], *, constant: bool) -> dict[str, str]:
+    """For each transform, the transform whose image is bit for bit the same, so its hash is.
+
+    A constant image is unchanged by mirroring, and its transposes are one constant image of
+    the other shape (the same one when square): a flat image needs one or two passes, not 8.
+    """
+    if not constant:
+        return {name: name for name in TRANSFORMS}
+    square = shape[0] == shape[1]
+    return {
+        name: "transpose" if transpose and not square else "original"
+        for name, (_, _, transpose) in TRANSFORMS.items()
+    }
 
 
 def exact_dihedral_hashes(pixels: np.ndarray, *, scale: float = 1.0) -> dict[str, str]:

@@ -29,6 +29,7 @@ from eucentre.media.limits import (
     DEFAULT_FPS,
     DEFAULT_MAX_FRAMES,
     DEFAULT_MAX_PIXELS,
+    DEFAULT_MAX_PIXELS_PER_FRAME,
     DEFAULT_MAX_SECONDS,
 )
 from eucentre.media.pdq import (
@@ -48,6 +49,8 @@ TAIL_BYTES = 64
 @dataclass(frozen=True, slots=True)
 class HashOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS
+    # Video frames have their own, lower cap; a lower image cap still applies to them.
+    max_frame_pixels: int = DEFAULT_MAX_PIXELS_PER_FRAME
     fast: bool = False
     dihedral: bool = True
     video_fps: float = DEFAULT_FPS
@@ -128,7 +131,7 @@ def _video_fields(source: Any, options: HashOptions) -> dict[str, Any]:
         fps=options.video_fps,
         max_frames=options.max_video_frames,
         max_seconds=options.max_video_seconds,
-        max_pixels=options.max_pixels,
+        max_pixels=min(options.max_pixels, options.max_frame_pixels),
         dedupe_distance=options.dedupe_distance,
     )
     return {

@@ -10,6 +10,7 @@ from eucentre.models.complaint import (
     ComplaintLink,
     ComplaintMessage,
 )
+from eucentre.models.complaint_receipt import ComplaintReceipt
 from eucentre.models.indicator import (
     BenignHash,
     ChangeFeedHead,
@@ -50,6 +51,7 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintLink",
     "ComplaintMessage",
+    "ComplaintReceipt",
     "Indicator",
     "IndicatorChange",
     "IndicatorEvent",

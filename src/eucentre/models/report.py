@@ -53,6 +53,10 @@ class Report(Base):
     payload_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     source_format: Mapped[str] = mapped_column(String(8), default="json")
     hold_until: Mapped[datetime | None]
+    # Who is assessing it, and until when unless renewed: a worker that dies stops renewing,
+    # so only then may another take the assessment over.
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    lease_until: Mapped[datetime | None]
 
 
 class ReportItemHash(Base):

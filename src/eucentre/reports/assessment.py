@@ -5,14 +5,23 @@ Three steps, each idempotent:
 2. hash each file not yet hashed (outside any transaction; each result stored in its own);
 3. match, bundle, triage, route and, for referable reports, refer (one transaction: a crash
    leaves the report `assessing` with nothing half-written, and the sweeper runs it again).
+
+An assessment holds a lease on its report from step 1 to step 3, renewed while it hashes, so a
+second assessment of the same report (the sweeper's, a retry) returns at once; only a lease its
+worker stopped renewing (a crash) can be taken over.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from types import TracebackType
 
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +34,7 @@ from eucentre.indicators import repository as indicator_repository
 from eucentre.indicators.guard import hamming_distances, hamming_words
 from eucentre.indicators.lookup import LookupIndex, Query
 from eucentre.kit.blobstore import BlobStore
+from eucentre.kit.time import utcnow
 from eucentre.media.errors import MediaError
 from eucentre.media.hashing import hash_bytes
 from eucentre.models import (
@@ -53,13 +63,25 @@ class AssessmentContext:
     blobs: BlobStore
     ip_table: IpRangeTable
     secret: bytes
+    # Short, so a crashed assessment is resumed soon; the heartbeat renews it every third.
+    lease: timedelta = timedelta(seconds=60)
+
+
+UNFINISHED = (Status.received, Status.assessing)
 
 
 def assess(ctx: AssessmentContext, report_id: int) -> str | None:
-    """Run (or resume) the assessment; the report's final status, or None if nothing to do."""
+    """Run (or resume) the assessment; the report's final status, or None if nothing to do
+    (finished, or another worker holds it)."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(6)}"[-80:]
     with transaction(ctx.session_factory) as session:
+        now = utcnow()
+        if not repository.take_lease(
+            session, report_id, owner=owner, until=now + ctx.lease, now=now, statuses=UNFINISHED
+        ):
+            return None
         report = repository.get(session, report_id)
-        if report is None or report.status not in (Status.received, Status.assessing):
+        if report is None:
             return None
         if report.status == Status.received:
             set_status(session, report, Event.start_assessment, actor=SYSTEM)
@@ -68,15 +90,76 @@ def assess(ctx: AssessmentContext, report_id: int) -> str | None:
             for item in repository.items(session, report_id)
             if item.kind == "file" and not item.hashed
         ]
-    for item_id, blob_id in pending:
-        _hash_item(ctx, item_id, blob_id)
-    ctx.index.prepare(ctx.session_factory)
-    with transaction(ctx.session_factory) as session:
-        report = repository.get(session, report_id)
-        if report is None or report.status != Status.assessing:
-            return None
-        _decide(ctx, session, report)
-        return report.status
+    try:
+        with _Heartbeat(ctx, report_id, owner) as heartbeat:
+            for item_id, blob_id in pending:
+                if not heartbeat.renew():
+                    log.warning("assessment of report %s lost its lease", report_id)
+                    return None
+                _hash_item(ctx, item_id, blob_id)
+        ctx.index.prepare(ctx.session_factory)
+        with transaction(ctx.session_factory) as session:
+            # Releasing in the deciding transaction: if another worker took the lease over,
+            # it decides, and this one must not decide a second time.
+            if not repository.release_lease(session, report_id, owner=owner):
+                log.warning("assessment of report %s lost its lease", report_id)
+                return None
+            report = repository.get(session, report_id)
+            if report is None or report.status != Status.assessing:
+                return None
+            _decide(ctx, session, report)
+            return report.status
+    except BaseException:
+        # A failure (not a crash) lets the task's retry start at once instead of waiting
+        # for the lease to run out.
+        with transaction(ctx.session_factory) as session:
+            repository.release_lease(session, report_id, owner=owner)
+        raise
+
+
+class _Heartbeat:
+    """Renews the lease from a thread while files are hashed: one large file can take longer
+    than a lease, and a worker that is still hashing must not look crashed."""
+
+    def __init__(self, ctx: AssessmentContext, report_id: int, owner: str) -> None:
+        self._ctx, self._report_id, self._owner = ctx, report_id, owner
+        self._stop = threading.Event()
+        self._lost = False
+        self._thread = threading.Thread(
+            target=self._beat, name=f"lease-report-{report_id}", daemon=True
+        )
+
+    def renew(self) -> bool:
+        if self._lost:
+            return False
+        with transaction(self._ctx.session_factory) as session:
+            held = repository.renew_lease(
+                session, self._report_id, owner=self._owner, until=utcnow() + self._ctx.lease
+            )
+        self._lost = not held
+        return held
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._ctx.lease.total_seconds() / 3):
+            try:
+                if not self.renew():
+                    return
+            except Exception:
+                # A missed beat is not fatal: the next one, or the release, will tell.
+                log.exception("renewing the lease of report %s failed", self._report_id)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _hash_item(ctx: AssessmentContext, item_id: int, blob_id: str | None) -> None:

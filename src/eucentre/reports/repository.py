@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from eucentre.models import (
@@ -81,15 +82,76 @@ def queue(session: Session, *, statuses: tuple[str, ...], limit: int) -> list[Re
 
 
 def stuck(
-    session: Session, *, statuses: tuple[str, ...], before: datetime, limit: int
+    session: Session,
+    *,
+    statuses: tuple[str, ...],
+    before: datetime,
+    limit: int,
+    now: datetime | None = None,
 ) -> list[int]:
+    """Reports left in `statuses` since before `before` whose assessment nobody holds: a
+    lease still renewed is work in progress, not a crash."""
     return list(
         session.scalars(
             select(Report.id)
-            .where(Report.status.in_(statuses), Report.status_changed_at < before)
+            .where(
+                Report.status.in_(statuses),
+                Report.status_changed_at < before,
+                _lease_free(now or before),
+            )
             .order_by(Report.id)
             .limit(limit)
         )
+    )
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(Report.lease_until.is_(None), Report.lease_until < now)
+
+
+def _changed(session: Session, statement: Any) -> bool:
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount == 1
+
+
+def take_lease(
+    session: Session,
+    report_id: int,
+    *,
+    owner: str,
+    until: datetime,
+    now: datetime,
+    statuses: tuple[str, ...],
+) -> bool:
+    """In one statement, so of two workers only one gets it: the row lock (PostgreSQL) or
+    the write lock (SQLite) makes the second see the first's lease."""
+    return _changed(
+        session,
+        update(Report)
+        .where(Report.id == report_id, Report.status.in_(statuses), _lease_free(now))
+        .values(lease_owner=owner, lease_until=until)
+        .execution_options(synchronize_session=False),
+    )
+
+
+def renew_lease(session: Session, report_id: int, *, owner: str, until: datetime) -> bool:
+    """False if the lease is no longer ours (it expired and another worker took it)."""
+    return _changed(
+        session,
+        update(Report)
+        .where(Report.id == report_id, Report.lease_owner == owner)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False),
+    )
+
+
+def release_lease(session: Session, report_id: int, *, owner: str) -> bool:
+    return _changed(
+        session,
+        update(Report)
+        .where(Report.id == report_id, Report.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False),
     )
 
 

@@ -43,12 +43,15 @@ def assess_report(context: TaskContext, report_id: int) -> str | None:
 
 
 def reassess_stuck_reports(context: TaskContext) -> int:
-    """Every minute: re-enqueue reports whose assessment a crash dropped."""
+    """Every minute: re-enqueue reports whose assessment a crash dropped (its lease ran out);
+    an assessment still renewing its lease is at work, however long it takes."""
+    now = utcnow()
     with transaction(context.session_factory) as session:
         stuck = repository.stuck(
             session,
             statuses=(Status.received, Status.assessing),
-            before=utcnow() - STUCK_AFTER,
+            before=now - STUCK_AFTER,
+            now=now,
             limit=500,
         )
     for report_id in stuck:
