@@ -212,7 +212,7 @@ class ReferralPackage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
-    # 0 is the package built before referrals were scoped to their reports (migration 0012).
+    # 0 is the package built before referrals were scoped to their reports (migration 0011).
     version: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     report_count: Mapped[int | None]

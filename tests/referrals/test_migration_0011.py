@@ -1,4 +1,4 @@
-"""Migration 0012 gives each existing referral only the reports forwarded to its authority,
+"""Migration 0011 gives each existing referral only the reports forwarded to its authority,
 withdraws the packages built from the whole bundle, and has them rebuilt; on every engine."""
 
 import json
@@ -48,7 +48,7 @@ def _referred(connection, report_id: int, actor: str, authorities: list[int] | N
     )
 
 
-def test_0012_backfills_only_forwarded_reports_and_downgrades(database) -> None:
+def test_0011_backfills_only_forwarded_reports_and_downgrades(database) -> None:
     config = alembic_config(database.url)
     command.downgrade(config, "0010")
     with database.engine.begin() as connection:

@@ -1,6 +1,6 @@
 """Referrals carry only the reports forwarded to their authority; packages are versioned
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-08
 """
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0011"
 # Re-linked to the branch's head when merged.
 down_revision = "0010"
 branch_labels = None
