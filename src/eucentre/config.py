@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     sign_in_max_failures_per_account: int = 5
     sign_in_max_failures_per_address: int = 20
     sign_in_window_minutes: int = 15
+    sign_in_delay_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="An account under attack: a failing client's first wait, doubled per failure.",
+    )
+    sign_in_max_delay_seconds: float = Field(
+        default=300.0, gt=0, description="The longest such wait."
+    )
     log_level: str = "INFO"
     log_format: LogFormat = Field(
         default=LogFormat.json,

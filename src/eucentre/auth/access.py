@@ -155,7 +155,11 @@ def identify(request: Request, session: Session) -> Principal:
         if scheme.lower() != "bearer" or not credentials.strip():
             raise errors.Unauthenticated("use Authorization: Bearer KEY", code="invalid_api_key")
         try:
-            return auth_service.principal_for_key(session, credentials.strip())
+            return auth_service.principal_for_key(
+                session,
+                credentials.strip(),
+                refuse_demo=request.app.state.settings.is_production,
+            )
         except errors.Unauthenticated as refused:
             if refused.code == "revoked_api_key":
                 note_security_event(
