@@ -7,7 +7,7 @@ from rich.console import Console
 
 from eucentre.auth import totp
 from eucentre.blobs import blob_store
-from eucentre.clikit import cli_transaction, fail
+from eucentre.clikit import CLI_ACTOR, cli_transaction, fail
 from eucentre.config import get_settings
 from eucentre.demo import data
 from eucentre.operations import banner
@@ -41,6 +41,17 @@ def load() -> None:
         soft_wrap=True,
         highlight=False,
     )
+
+
+@demo_app.command("retire")
+def retire() -> None:
+    """Revoke the demo keys and deactivate the demo accounts (allowed in production, where a
+    database that once held demo data is not ready until this ran)."""
+    with cli_transaction() as session:
+        retired = data.retire(session, actor=CLI_ACTOR)
+    for item in retired:
+        console.print(f"retired {item}", soft_wrap=True, highlight=False)
+    console.print(f"demo records retired: {len(retired)}")
 
 
 @demo_app.command("code")

@@ -7,17 +7,20 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eucentre.audit import service as audit
 from eucentre.auth import repository
 from eucentre.auth import service as auth_service
+from eucentre.auth.demo_marks import DEMO_EMAIL_DOMAIN, DEMO_KEY_PREFIX
 from eucentre.demo import media
 from eucentre.indicators import repository as indicator_repository
 from eucentre.indicators import service as indicator_service
 from eucentre.indicators.media import candidates_from_file
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.hashing import hash_file
-from eucentre.models import OrganisationKind, Role
+from eucentre.models import ApiKey, OrganisationKind, Role, StaffUser
 from eucentre.models.staff import AUTHORITY_OFFICER
 from eucentre.rules.indicator_status import Action
 
@@ -140,6 +143,29 @@ def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) 
             created.append(f"authority officer {email}")
     created += load_indicators(session, blobs=blobs, media_dir=media_dir)
     return created
+
+
+def retire(session: Session, *, actor: str) -> list[str]:
+    """Revoke the demo keys and deactivate the demo accounts (their credentials are published),
+    wherever they came from; what a production database that once held demo data needs."""
+    retired: list[str] = []
+    for key in session.scalars(
+        select(ApiKey).where(ApiKey.prefix.startswith(DEMO_KEY_PREFIX), ApiKey.revoked_at.is_(None))
+    ):
+        auth_service.revoke_key(session, actor=actor, prefix=key.prefix)
+        retired.append(f"key {key.prefix}")
+    for user in session.scalars(
+        select(StaffUser).where(
+            StaffUser.email.endswith(DEMO_EMAIL_DOMAIN), StaffUser.is_active.is_(True)
+        )
+    ):
+        user.is_active = False
+        audit.record(
+            session, actor=actor, action="user.deactivated", object_type="user", object_id=user.id
+        )
+        retired.append(f"account {user.email}")
+    session.flush()
+    return retired
 
 
 def load_indicators(session: Session, *, blobs: BlobStore, media_dir: Path) -> list[str]:

@@ -4,15 +4,21 @@ from a terminal of any width (a table folds e-mails and secrets across lines).""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.console import Console
 from rich.text import Text
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.auth import repository
+from eucentre.auth.demo_marks import live_demo_records
+from eucentre.db import transaction
 from eucentre.demo import data
+
+log = logging.getLogger("eucentre.operations")
 
 
 @dataclass(frozen=True)
@@ -64,3 +70,21 @@ def show(console: Console, lines: Iterable[Line]) -> None:
         console.print(
             Text(line.text, style="bold" if line.heading else ""), soft_wrap=True, highlight=False
         )
+
+
+def log_demo_records(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """At a production start: an error line for demo records left in the database. The server
+    still starts (it refuses their credentials, and /readyz stays not ready), so that an operator
+    can see it and retire them."""
+    try:
+        with transaction(session_factory) as session:
+            found = live_demo_records(session)
+    except SQLAlchemyError:
+        return {}  # not migrated yet: /readyz says so
+    if found:
+        log.error(
+            "demo records in a production database: their credentials are refused; "
+            "run `eucentre demo retire`",
+            extra=found,
+        )
+    return found

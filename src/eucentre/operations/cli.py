@@ -85,6 +85,8 @@ def serve(
     lines = banner.addresses(f"http://{host}:{port}")
     if not settings.is_production and _demo_loaded(app.state.session_factory):
         lines += banner.demo_credentials()
+    if settings.is_production:
+        banner.log_demo_records(app.state.session_factory)
 
     def show_banner() -> None:
         console.print()
