@@ -29,6 +29,7 @@ bench: install
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/vpdq.py
+	$(BIN)/python bench/signin_flood.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the
 # new entries in src/eucentre/locale/*/LC_MESSAGES/eucentre.po).

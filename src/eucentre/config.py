@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     sign_in_max_delay_seconds: float = Field(
         default=300.0, gt=0, description="The longest such wait."
     )
+    sign_in_refusal_delay_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="How long a refused (429) sign-in waits for its answer.",
+    )
     log_level: str = "INFO"
     log_format: LogFormat = Field(
         default=LogFormat.json,

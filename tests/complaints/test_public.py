@@ -190,3 +190,28 @@ def test_the_public_forms_need_their_csrf_token(live, provider, session_factory)
     assert [r.status_code for r in (missing, forged, status, foreign)] == [403] * 4
     assert "The form has expired" in missing.text
     assert stored(session_factory) == 0
+
+
+def test_guesses_from_one_connection_never_lock_the_complainant_out(live, provider) -> None:
+    def client_from(address: str) -> httpx.Client:
+        # Another loopback address is another client to the server, over real HTTP.
+        return live.client(transport=httpx.HTTPTransport(local_address=address))
+
+    with client_from("127.0.0.3") as complainant:
+        sent = complainant.post("/complaints", data=with_token(complainant, fields(provider.id)))
+        number = sent.text.split('id="complaint-number">')[1].split("<")[0]
+        secret = sent.text.split('id="complaint-secret">')[1].split("<")[0]
+    with client_from("127.0.0.2") as guesser:
+        guesses = [
+            guesser.post(
+                "/complaints/status",
+                data=with_token(guesser, {"number": number, "secret": f"GUESS-{n}"}),
+            ).status_code
+            for n in range(6)
+        ]
+    assert guesses == [404] * 5 + [429]
+    with client_from("127.0.0.3") as complainant:
+        status = complainant.post(
+            "/complaints/status", data=with_token(complainant, {"number": number, "secret": secret})
+        )
+    assert status.status_code == 200 and "We have received your complaint" in status.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -74,6 +75,16 @@ def sign_in_form(
     return render(request, "sign_in.html", {"next_path": _safe_next(next)})
 
 
+def _hashing(request: Request) -> asyncio.Semaphore:
+    """One argon2 at a time per process: a flood of sign-ins then waits its turn in idle
+    coroutines instead of running many hashes (each with its own threads and 64 MiB) at once
+    and starving every other request of CPU and of worker threads."""
+    state = request.app.state
+    if getattr(state, "hashing", None) is None:
+        state.hashing = asyncio.Semaphore(1)
+    return state.hashing
+
+
 @router.post("/sign-in", response_class=HTMLResponse, response_model=None)
 async def sign_in(
     request: Request,
@@ -109,8 +120,16 @@ async def sign_in(
             )
 
     try:
-        check = await run_in_threadpool(read)
-        password_ok = await run_in_threadpool(auth_service.password_matches, check, password)
+        try:
+            check = await run_in_threadpool(read)
+        except errors.TooManyRequests:
+            # The refused client waits for its answer: a sleeping coroutine costs the server
+            # nothing, while refusals answered at once would invite a flood that takes the
+            # capacity everyone else needs.
+            await asyncio.sleep(settings.sign_in_refusal_delay_seconds)
+            raise
+        async with _hashing(request):
+            password_ok = await run_in_threadpool(auth_service.password_matches, check, password)
         # The request's transaction starts here, after the slow hash.
         user, token = await run_in_threadpool(
             auth_service.finish_sign_in,
