@@ -31,6 +31,7 @@ bench: install
 	$(BIN)/python bench/vpdq.py
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/refusal.py
+	$(BIN)/python bench/signin_flood.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the
 # new entries in src/eucentre/locale/*/LC_MESSAGES/eucentre.po).

@@ -56,3 +56,11 @@ def make_staff(session: Session, *, secret: bytes, role: Role = Role.analyst) ->
         session, actor="test", secret=secret, email=email, role=role, password=PASSWORD
     )
     return StaffAccount(user=new.user, email=email, password=PASSWORD, totp_secret=new.totp_secret)
+
+
+def csrf_token_of(client, secret: bytes) -> str:
+    """The CSRF token of the staff session a test's HTTP client carries (bound to the session)."""
+    from eucentre.auth import csrf
+    from eucentre.kit.crypto import sha256_hex
+
+    return csrf.token_for_session(secret, sha256_hex(client.cookies["eucentre_session"]))

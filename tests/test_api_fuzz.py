@@ -43,6 +43,7 @@ from eucentre.auth import csrf
 from eucentre.auth import service as auth_service
 from eucentre.db import transaction
 from eucentre.domains import installed
+from eucentre.kit.crypto import sha256_hex
 from eucentre.models import OrganisationKind, Role
 from tests.conftest import TEST_SECRET
 from tests.factories import make_key, make_organisation, make_staff
@@ -597,7 +598,7 @@ def staff_headers(session_factory, role: Role) -> dict[str, str]:
         account = make_staff(session, secret=secret, role=role)
         token = auth_service.open_session(session, user=account.user, lifetime=timedelta(hours=1))
     return {
-        csrf.HEADER: csrf.token_for(secret, nonce),
+        csrf.HEADER: csrf.token_for_session(secret, sha256_hex(token)),
         "Cookie": f"{csrf.COOKIE}={nonce}; eucentre_session={token}",
         "Accept": "application/json",
     }

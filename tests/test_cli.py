@@ -16,6 +16,7 @@ from eucentre.cli import app
 from eucentre.config import get_settings
 from eucentre.db import transaction
 from eucentre.models import ApiKey, Organisation, StaffUser
+from tests.auth.test_production import PRODUCTION_SECRET
 
 runner = CliRunner()
 
@@ -140,9 +141,16 @@ def test_demo_load_is_idempotent_and_refused_in_production(cli_env, monkeypatch)
     second = invoke("demo", "load")
     assert second.exit_code == 0 and "demo data present" in second.output
     monkeypatch.setenv("EUCENTRE_ENVIRONMENT", "production")
+    # Production refuses the test's guessable secret before it gets to the demo data.
+    monkeypatch.setenv("EUCENTRE_SECRET_KEY", PRODUCTION_SECRET)
     get_settings.cache_clear()
     refused = invoke("demo", "load")
     assert refused.exit_code == 2 and "never loaded in production" in refused.output
+    # What production can do with demo records it finds: retire them.
+    retired = invoke("demo", "retire")
+    assert retired.exit_code == 0 and "retired key demoprov01" in retired.output
+    again = invoke("demo", "retire")
+    assert "demo records retired: 0" in again.output
 
 
 def test_the_installed_command_creates_and_migrates_a_fresh_data_dir(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from eucentre.config import DEVELOPMENT_SECRET, InsecureConfiguration, LogFormat, Settings
+from tests.auth.test_production import PRODUCTION_SECRET
 
 
 def test_sqlite_under_the_data_dir_by_default(tmp_path: Path) -> None:
@@ -31,15 +32,18 @@ def test_production_refuses_a_default_or_missing_secret(secret: str | None) -> N
 
 
 def test_production_starts_with_a_real_secret() -> None:
-    settings = Settings(environment="production", secret_key="k" * 48)
+    settings = Settings(environment="production", secret_key=PRODUCTION_SECRET)
     assert settings.is_production
-    assert settings.secret == b"k" * 48
+    assert settings.secret == PRODUCTION_SECRET.encode()
 
 
 def test_logs_are_text_in_development_and_json_elsewhere() -> None:
     assert Settings().log_format == LogFormat.text  # development is the default environment
     assert Settings(environment="test").log_format == LogFormat.json
-    assert Settings(environment="production", secret_key="k" * 48).log_format == LogFormat.json
+    assert (
+        Settings(environment="production", secret_key=PRODUCTION_SECRET).log_format
+        == LogFormat.json
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,7 +58,7 @@ def test_log_format_comes_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, environment: str, value: str, chosen: LogFormat | None
 ) -> None:
     monkeypatch.setenv("EUCENTRE_ENVIRONMENT", environment)
-    monkeypatch.setenv("EUCENTRE_SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("EUCENTRE_SECRET_KEY", PRODUCTION_SECRET)
     monkeypatch.setenv("EUCENTRE_LOG_FORMAT", value)
     if chosen is None:  # the values are exact words, as documented
         with pytest.raises(ValidationError, match="log_format"):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from eucentre.config import Settings
+from eucentre.kit.private import private_dir, private_file
 
 
 def make_engine(url: str) -> Engine:
@@ -23,7 +24,9 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(url: str) -> Engine:
     path = url.split(":///", 1)[-1]
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(path).parent)
+        # SQLite gives its -wal and -shm files the mode of the database file.
+        private_file(path)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -13,6 +13,7 @@ from eucentre.auth import service as auth_service
 from eucentre.auth.access import access_of, api_routes
 from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
 from eucentre.db import transaction
+from eucentre.kit.crypto import sha256_hex
 from eucentre.models import OrganisationKind, Role
 from eucentre.models.staff import AUTHORITY_OFFICER
 from tests.conftest import TEST_SECRET
@@ -36,6 +37,16 @@ class Caller:
         with transaction(session_factory) as session:
             token = auth_service.open_session(session, user=self.user, lifetime=timedelta(hours=1))
         return {**self.cookies, "eucentre_session": token}
+
+    def headers_for(self, cookies: dict[str, str]) -> dict[str, str]:
+        """The caller's headers, with the CSRF token of the session in `cookies` (tokens are
+        bound to their session)."""
+        if "eucentre_session" not in cookies:
+            return self.headers
+        token = csrf.token_for_session(
+            TEST_SECRET.encode(), sha256_hex(cookies["eucentre_session"])
+        )
+        return {**self.headers, csrf.HEADER: token}
 
 
 def build_callers(live, session_factory) -> list[Caller]:
@@ -69,7 +80,7 @@ def build_callers(live, session_factory) -> list[Caller]:
             Caller(
                 "authority officer",
                 auth_service.principal_for_session(session, token),
-                {csrf.HEADER: csrf.token_for(secret, NONCE)},
+                {csrf.HEADER: csrf.token_for_session(secret, sha256_hex(token))},
                 {csrf.COOKIE: NONCE},
                 user=officer,
             )
@@ -83,7 +94,7 @@ def build_callers(live, session_factory) -> list[Caller]:
                 Caller(
                     role.value,
                     auth_service.principal_for_session(session, token),
-                    {csrf.HEADER: csrf.token_for(secret, NONCE)},
+                    {csrf.HEADER: csrf.token_for_session(secret, sha256_hex(token))},
                     {csrf.COOKIE: NONCE},
                     user=account.user,
                 )
@@ -110,7 +121,8 @@ def test_nobody_gets_what_their_role_does_not_allow(live, session_factory) -> No
         for method in sorted(route.methods - {"HEAD"}):
             for caller in callers:
                 cookies = caller.fresh_cookies(session_factory)
-                with live.client(headers=caller.headers, cookies=cookies) as client:
+                headers = caller.headers_for(cookies)
+                with live.client(headers=headers, cookies=cookies) as client:
                     response = client.request(method, concrete(route.path))
                 denied = response.status_code in (401, 403) or (
                     response.status_code == 303

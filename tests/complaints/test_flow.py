@@ -13,7 +13,7 @@ from eucentre.db import transaction
 from eucentre.models import OrganisationKind, ReportEvent, Role
 from tests.complaints.helpers import refer, removal
 from tests.conftest import TEST_SECRET
-from tests.factories import make_key, make_organisation, make_staff
+from tests.factories import csrf_token_of, make_key, make_organisation, make_staff
 from tests.indicators.helpers import random_pdq, verified
 
 SECRET = TEST_SECRET.encode()
@@ -55,8 +55,8 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def form(**fields):
-    return {"csrf_token": csrf.token_for(SECRET, NONCE), **fields}
+def form(client, **fields):
+    return {"csrf_token": csrf_token_of(client, SECRET), **fields}
 
 
 def complaint_body(**overrides):
@@ -112,17 +112,24 @@ def test_an_upheld_complaint_removes_the_indicator_from_lookups_and_tells_everyo
     page = setup["a"].get(f"/staff/complaints/{cid}")
     assert page.status_code == 200 and "a second analyst must confirm" in page.text
     assert f"/staff/indicators/{setup['indicator'].id}" in page.text and "blurred" in page.text
-    first = setup["a"].post(f"/staff/complaints/{cid}/uphold", data=form(reason="A cat drawing."))
+    first = setup["a"].post(
+        f"/staff/complaints/{cid}/uphold", data=form(setup["a"], reason="A cat drawing.")
+    )
     assert first.status_code == 303
-    again = setup["a"].post(f"/staff/complaints/{cid}/uphold", data=form(reason="Really."))
+    again = setup["a"].post(
+        f"/staff/complaints/{cid}/uphold", data=form(setup["a"], reason="Really.")
+    )
     assert again.status_code == 409
     assert (
-        setup["c"].post(f"/staff/complaints/{cid}/uphold", data=form(reason="x")).status_code == 403
+        setup["c"]
+        .post(f"/staff/complaints/{cid}/uphold", data=form(setup["c"], reason="x"))
+        .status_code
+        == 403
     )
     with live.client() as client:
         assert pdq_lookup(client, setup["provider"], pdq)  # still verified while pending
     second = setup["b"].post(
-        f"/staff/complaints/{cid}/uphold", data=form(reason="It is a drawing of a cat.")
+        f"/staff/complaints/{cid}/uphold", data=form(setup["b"], reason="It is a drawing of a cat.")
     )
     assert second.status_code == 303
 

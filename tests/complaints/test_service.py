@@ -123,15 +123,63 @@ def test_guessing_one_complaint_from_many_addresses_is_limited(session, world) -
             )
             is None
         )
+    # The number is under attack: the clients that guessed wrong are refused, even with the
+    # right secret, and a new client gets one guess only.
     with pytest.raises(errors.TooManyRequests):
         service.lookup_status(
             session,
             number=complaint.number,
-            complainant_secret=secret,  # even the right secret waits
-            client_address="203.0.113.99",
+            complainant_secret=secret,
+            client_address="203.0.113.0",
             secret=SECRET,
             limits=limits,
         )
+    assert (
+        service.lookup_status(
+            session,
+            number=complaint.number,
+            complainant_secret="WRONG-AGAIN",
+            client_address="203.0.113.50",
+            secret=SECRET,
+            limits=limits,
+        )
+        is None
+    )
+    with pytest.raises(errors.TooManyRequests):
+        service.lookup_status(
+            session,
+            number=complaint.number,
+            complainant_secret="WRONG-ONCE-MORE",
+            client_address="203.0.113.50",
+            secret=SECRET,
+            limits=limits,
+        )
+
+
+def test_wrong_guesses_elsewhere_never_block_the_complainant(session, world) -> None:
+    complaint, secret = submit(session, world["provider"].id)
+    limits = Limits()
+    for n in range(limits.failed_lookups_per_number):
+        assert (
+            service.lookup_status(
+                session,
+                number=complaint.number,
+                complainant_secret=f"WRONG{n}",
+                client_address="203.0.113.66",
+                secret=SECRET,
+                limits=limits,
+            )
+            is None
+        )
+    found = service.lookup_status(
+        session,
+        number=complaint.number,
+        complainant_secret=secret,
+        client_address="192.0.2.44",
+        secret=SECRET,
+        limits=limits,
+    )
+    assert found is not None and found.id == complaint.id
 
 
 def test_uphold_of_a_verified_indicator_needs_a_second_different_analyst(session, world) -> None:

@@ -14,7 +14,7 @@ from eucentre.indicators import service
 from eucentre.indicators.service import NewCandidate
 from eucentre.models import AuditEntry, IndicatorStatus, Role
 from tests.conftest import TEST_SECRET
-from tests.factories import make_staff
+from tests.factories import csrf_token_of, make_staff
 from tests.indicators.helpers import random_pdq
 
 SECRET = TEST_SECRET.encode()
@@ -30,7 +30,7 @@ def staff_client(live, session_factory, role: Role):
 
 
 def post_form(client, path: str, **fields: str):
-    return client.post(path, data={"csrf_token": csrf.token_for(SECRET, NONCE), **fields})
+    return client.post(path, data={"csrf_token": csrf_token_of(client, SECRET), **fields})
 
 
 def test_two_analysts_verify_through_the_pages(live, session_factory) -> None:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from eucentre.auth import csrf
 from eucentre.db import transaction
 from eucentre.models import ComplaintAttempt
 from tests.operations.helpers import STOP_CONTRACT_SECONDS, eucentre, server
@@ -36,7 +37,6 @@ def test_a_request_in_flight_when_the_signal_arrives_gets_its_full_response(
     """A complaint-status look-up whose body is still arriving when SIGTERM comes: the server
     stops accepting, but this request is answered in full and its transaction (the failed
     look-up it counts) is committed."""
-    body = b"number=C-00000-00000&secret=" + b"s" * 60
     started = threading.Event()
 
     def slow_body() -> Iterator[bytes]:
@@ -48,6 +48,11 @@ def test_a_request_in_flight_when_the_signal_arrives_gets_its_full_response(
     answer: dict[str, httpx.Response] = {}
 
     with server(database, settings, tmp_path) as running:
+        # The form's CSRF token and cookie, as a browser has them from the page.
+        page = httpx.get(f"{running.url}/complaints/status", timeout=30)
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        nonce = page.cookies[csrf.COOKIE]
+        body = b"number=C-00000-00000&secret=" + b"s" * 60 + f"&csrf_token={token}".encode()
 
         def send() -> None:
             answer["response"] = httpx.post(
@@ -56,6 +61,7 @@ def test_a_request_in_flight_when_the_signal_arrives_gets_its_full_response(
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",
                     "Content-Length": str(len(body)),
+                    "Cookie": f"{csrf.COOKIE}={nonce}",
                 },
                 timeout=30,
             )

@@ -12,7 +12,7 @@ from eucentre.media.hashing import hash_bytes
 from eucentre.models import OrganisationKind
 from eucentre.models.staff import AUTHORITY_OFFICER
 from tests.conftest import TEST_SECRET
-from tests.factories import PASSWORD, make_key, make_organisation
+from tests.factories import PASSWORD, csrf_token_of, make_key, make_organisation
 from tests.indicators.helpers import verified
 from tests.reports.helpers import png, report_body, submit
 
@@ -46,8 +46,8 @@ def officer(live, session_factory):
     browser.close()
 
 
-def form(**fields):
-    return {"csrf_token": csrf.token_for(SECRET, NONCE), **fields}
+def form(client, **fields):
+    return {"csrf_token": csrf_token_of(client, SECRET), **fields}
 
 
 def test_an_officer_reads_acknowledges_and_answers(officer) -> None:
@@ -61,20 +61,24 @@ def test_an_officer_reads_acknowledges_and_answers(officer) -> None:
         officer.post(f"/authority/referrals/{referral_id}/acknowledge", data={}).status_code == 403
     )  # CSRF
     assert (
-        officer.post(f"/authority/referrals/{referral_id}/acknowledge", data=form()).status_code
+        officer.post(
+            f"/authority/referrals/{referral_id}/acknowledge",
+            data=form(officer),
+        ).status_code
         == 303
     )
     until = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d")
     assert (
         officer.post(
-            f"/authority/referrals/{referral_id}/hold", data=form(until=until, reason="ongoing")
+            f"/authority/referrals/{referral_id}/hold",
+            data=form(officer, until=until, reason="ongoing"),
         ).status_code
         == 303
     )
     assert (
         officer.post(
             f"/authority/referrals/{referral_id}/outcome",
-            data=form(outcome="investigation_opened", note=""),
+            data=form(officer, outcome="investigation_opened", note=""),
         ).status_code
         == 303
     )
@@ -109,7 +113,11 @@ def test_an_officer_works_in_their_own_language(officer) -> None:
     assert '<html lang="de">' in inbox.text and "Weiterleitungen an Ihre Behörde" in inbox.text
     assert ">verfügbar<" in inbox.text  # the status, not its stored value
     referral_id = int(inbox.text.split('href="/authority/referrals/')[1].split('"')[0])
-    officer.post(f"/authority/referrals/{referral_id}/acknowledge", data=form(), headers=german)
+    officer.post(
+        f"/authority/referrals/{referral_id}/acknowledge",
+        data=form(officer),
+        headers=german,
+    )
     page = officer.get(f"/authority/referrals/{referral_id}", headers=german)
     assert "Ergebnis erfassen" in page.text
     assert '<option value="not_abuse">kein Missbrauch</option>' in page.text

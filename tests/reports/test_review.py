@@ -10,7 +10,7 @@ from eucentre.auth import service as auth_service
 from eucentre.db import transaction
 from eucentre.models import AuditEntry, Indicator, IndicatorStatus, OrganisationKind, Role
 from tests.conftest import TEST_SECRET
-from tests.factories import make_key, make_organisation, make_staff
+from tests.factories import csrf_token_of, make_key, make_organisation, make_staff
 from tests.reports.helpers import png, report_body, submit
 
 SECRET = TEST_SECRET.encode()
@@ -40,8 +40,8 @@ def setup(live, session_factory):
     staff.close()
 
 
-def form(**fields):
-    return {"csrf_token": csrf.token_for(SECRET, NONCE), **fields}
+def form(client, **fields):
+    return {"csrf_token": csrf_token_of(client, SECRET), **fields}
 
 
 def test_new_material_is_forwarded_to_the_chosen_authority_and_becomes_candidates(
@@ -61,7 +61,7 @@ def test_new_material_is_forwarded_to_the_chosen_authority_and_becomes_candidate
     assert page.status_code == 200 and "user-123" in page.text and "Forward to" in page.text
     forwarded = staff.post(
         f"/staff/reports/{report['id']}/forward",
-        data=form(authority=str(setup["fr"].id), confirm_new_material="yes"),
+        data=form(staff, authority=str(setup["fr"].id), confirm_new_material="yes"),
     )
     assert forwarded.status_code == 303
     with live.client() as client:
@@ -92,7 +92,7 @@ def test_more_information_is_requested_and_answered(live, setup) -> None:
         ).json()
     asked = setup["staff"].post(
         f"/staff/reports/{report['id']}/request-information",
-        data=form(question="Which account sent the first message?"),
+        data=form(setup["staff"], question="Which account sent the first message?"),
     )
     assert asked.status_code == 303
     headers = {"Authorization": f"Bearer {setup['provider']}"}
@@ -124,13 +124,15 @@ def test_unfounded_needs_a_reason_the_provider_reads(live, setup) -> None:
         ).json()
     staff = setup["staff"]
     assert (
-        staff.post(f"/staff/reports/{report['id']}/unfounded", data=form(reason=" ")).status_code
+        staff.post(
+            f"/staff/reports/{report['id']}/unfounded", data=form(staff, reason=" ")
+        ).status_code
         == 422
     )
     assert (
         staff.post(
             f"/staff/reports/{report['id']}/unfounded",
-            data=form(reason="The image is a landscape."),
+            data=form(staff, reason="The image is a landscape."),
         ).status_code
         == 303
     )

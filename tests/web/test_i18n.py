@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from eucentre.db import transaction
 from eucentre.models import OrganisationKind, Role
 from eucentre.web import i18n
-from tests.complaints.test_public import fields
+from tests.complaints.test_public import fields, with_token
 from tests.factories import make_organisation
 from tests.indicators.test_pages import staff_client
 
@@ -104,14 +104,21 @@ def test_a_chosen_language_is_remembered_over_the_browsers(live, provider) -> No
 def test_form_problems_and_refusals_are_translated(live, provider) -> None:
     french = {"Accept-Language": "fr"}
     with live.client(headers=french) as client:
-        too_short = client.post("/complaints", data=fields(provider.id, reason="court"))
+        too_short = client.post(
+            "/complaints", data=with_token(client, fields(provider.id, reason="court"))
+        )
         assert too_short.status_code == 422
         assert "Pourquoi vous pensez que c'est une erreur : veuillez écrire au moins 10" in (
             too_short.text.replace("&#39;", "'")
         )
-        late = client.post("/complaints", data=fields(provider.id, decision_date="2020-01-01")).text
+        late = client.post(
+            "/complaints", data=with_token(client, fields(provider.id, decision_date="2020-01-01"))
+        ).text
         assert "dans les six mois suivant la décision" in late
-        unknown = client.post("/complaints/status", data={"number": "C-AAAAA-BBBBB", "secret": "x"})
+        unknown = client.post(
+            "/complaints/status",
+            data=with_token(client, {"number": "C-AAAAA-BBBBB", "secret": "x"}),
+        )
         assert unknown.status_code == 404 and "Nous n&#39;avons trouvé aucune" in unknown.text
 
 

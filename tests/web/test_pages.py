@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+import time
 
 from eucentre.db import transaction
 from eucentre.models import Role
@@ -179,3 +180,19 @@ def test_logs_are_json_with_request_ids_and_no_personal_data(live, session_facto
     lines = [json.loads(line) for line in formatted.splitlines()]
     tagged = [line for line in lines if line.get("request_id") == "abc123"]
     assert tagged and tagged[0]["route"] == "/" and tagged[0]["status"] == 200
+
+
+def test_a_signed_in_csrf_token_is_bound_to_its_session(live, session_factory) -> None:
+    account = staff_account(session_factory)
+    with live.client() as first, live.client() as second:
+        assert sign_in(first, account).status_code == 303
+        assert sign_in(second, account, code=account.code(at=time.time() + 30)).status_code == 303
+        first_token = csrf_token_from(first.get("/staff").text)
+        # The second session with the first one's token, and with its own nonce cookie.
+        refused = second.post("/sign-out", data={"csrf_token": first_token})
+        assert refused.status_code == 403 and "csrf_failed" in refused.text
+        assert second.get("/staff").status_code == 200  # still signed in
+        # Even with the first browser's nonce cookie (all a cookie-nonce token depended on).
+        second.cookies.set("eucentre_csrf", first.cookies.get("eucentre_csrf"))
+        assert second.post("/sign-out", data={"csrf_token": first_token}).status_code == 403
+        assert first.post("/sign-out", data={"csrf_token": first_token}).status_code == 303

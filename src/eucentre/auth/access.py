@@ -174,7 +174,11 @@ def identify(request: Request, session: Session) -> Principal:
         if scheme.lower() != "bearer" or not credentials.strip():
             raise errors.Unauthenticated("use Authorization: Bearer KEY", code="invalid_api_key")
         try:
-            return auth_service.principal_for_key(session, credentials.strip())
+            return auth_service.principal_for_key(
+                session,
+                credentials.strip(),
+                refuse_demo=request.app.state.settings.is_production,
+            )
         except errors.Unauthenticated as refused:
             if refused.code == "revoked_api_key":
                 note_security_event(
@@ -204,8 +208,19 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(csrf.FORM_FIELD)
         presented = value if isinstance(value, str) else None
-    if not csrf.valid(request.app.state.settings.secret, nonce, presented):
+    if not csrf_valid(request, presented, nonce=nonce):
         raise CsrfFailed("the form has expired or did not come from this site; reload and retry")
+
+
+def csrf_valid(request: Request, presented: str | None, *, nonce: str | None = None) -> bool:
+    """The token of this request's session when signed in, else of the browser's nonce."""
+    principal = getattr(request.state, "principal", None)
+    return csrf.valid_for(
+        request.app.state.settings.secret,
+        nonce=nonce if nonce is not None else request.cookies.get(csrf.COOKIE),
+        session_token_hash=principal.session_token_hash if principal else None,
+        presented=presented,
+    )
 
 
 def note_security_event(request: Request, event: AuditEvent) -> None:

@@ -50,12 +50,31 @@ def live_session(session: Session, token_hash: str, now: datetime) -> StaffSessi
     )
 
 
+def user_for_update(session: Session, user_id: int) -> StaffUser | None:
+    """The account, locked until commit (PostgreSQL; SQLite's write lock is already held), and
+    re-read: concurrent sign-ins must see each other's TOTP step and failures."""
+    return session.scalar(
+        select(StaffUser)
+        .where(StaffUser.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def failures_since(session: Session, subject: str, since: datetime) -> int:
     return (
         session.scalar(
             select(func.count()).where(SignInAttempt.subject == subject, SignInAttempt.at > since)
         )
         or 0
+    )
+
+
+def last_failure(session: Session, subject: str, since: datetime) -> datetime | None:
+    return session.scalar(
+        select(func.max(SignInAttempt.at)).where(
+            SignInAttempt.subject == subject, SignInAttempt.at > since
+        )
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 from eucentre import errors
 from eucentre.audit import service as audit
 from eucentre.auth import repository, totp
+from eucentre.auth.demo_marks import is_demo_email, is_demo_key
 from eucentre.auth.passwords import hash_password, verify_password
 from eucentre.auth.principals import ORGANISATION_PRINCIPAL, Principal, PrincipalKind
 from eucentre.auth.scopes import allowed_scopes, scopes_for
@@ -28,6 +31,8 @@ from eucentre.models import (
 from eucentre.models.staff import AUTHORITY_OFFICER
 
 KEY_PREFIX = "euc"
+
+log = logging.getLogger("eucentre.auth")
 
 
 def _totp_key(secret: bytes) -> bytes:
@@ -197,12 +202,17 @@ def revoke_key(session: Session, *, actor: str, prefix: str) -> ApiKey:
     return key
 
 
-def principal_for_key(session: Session, presented: str) -> Principal:
+def principal_for_key(session: Session, presented: str, *, refuse_demo: bool = False) -> Principal:
     """The organisation behind a bearer key, or Unauthenticated. Keys are long random strings,
-    so a plain SHA-256 is the right hash (argon2 would only slow every API call)."""
+    so a plain SHA-256 is the right hash (argon2 would only slow every API call). With
+    `refuse_demo` (production), the published demo keys are refused even where they exist."""
     parts = presented.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise errors.Unauthenticated("malformed API key", code="invalid_api_key")
+    if refuse_demo and is_demo_key(parts[1]):
+        raise DemoCredentialsRefused(
+            "demo API keys are refused in production", code="demo_credentials_refused"
+        )
     key = repository.key_by_prefix(session, parts[1])
     if key is None or not same(key.secret_hash, sha256_hex(presented)):
         raise errors.Unauthenticated("unknown API key", code="invalid_api_key")
@@ -225,13 +235,178 @@ def principal_for_key(session: Session, presented: str) -> Principal:
 
 @dataclass(frozen=True)
 class SignInLimits:
+    """Failures per window before sign-ins from an address are refused (`per_address`), and
+    before an account counts as under attack (`per_account`). An account under attack is never
+    locked: a client that failed against it waits `delay`, doubled with each further failure (at
+    most `max_delay`), before its next try, while its owner elsewhere still signs in."""
+
     per_account: int
     per_address: int
     window: timedelta
+    delay: timedelta = timedelta(seconds=2)
+    max_delay: timedelta = timedelta(minutes=5)
+
+    def wait_after(self, failures: int) -> timedelta:
+        if failures <= 0:
+            return timedelta(0)
+        return min(self.delay * 2 ** min(failures - 1, 30), self.max_delay)
 
 
 class SignInRefused(errors.Unauthenticated):
     code = "sign_in_failed"
+
+
+class DemoCredentialsRefused(errors.Unauthenticated):
+    code = "demo_credentials_refused"
+
+
+@dataclass(frozen=True)
+class SignInCheck:
+    """What the short read before the password check found: the attempt's pseudonyms and the
+    account's password hash (None: no such account)."""
+
+    email: str
+    account: str
+    address: str
+    client: str
+    user_id: int | None
+    password_hash: str | None
+
+
+def check_sign_in(
+    session: Session,
+    *,
+    secret: bytes,
+    email: str,
+    client_address: str,
+    limits: SignInLimits,
+    refuse_demo: bool = False,
+) -> SignInCheck:
+    """Refuse a client over its limits (429, without hashing anything) and read the account.
+    Only reads: the caller ends this transaction before the password is checked.
+
+    Failures are counted against pseudonyms (never the address itself) of the account, the
+    address and the pair of both; an unknown email is counted exactly like a known one, so the
+    answers do not reveal which accounts exist.
+    """
+    now = utcnow()
+    email = email.strip().lower()
+    if refuse_demo and is_demo_email(email):
+        raise DemoCredentialsRefused(
+            "demo accounts are refused in production", code="demo_credentials_refused"
+        )
+    pseudonym_key = _pseudonym_key(secret)
+    account = "acct:" + keyed_digest(pseudonym_key, email)[:64]
+    address = "addr:" + keyed_digest(pseudonym_key, client_address)[:64]
+    client = "pair:" + keyed_digest(pseudonym_key, f"{email}\n{client_address}")[:64]
+    since = now - limits.window
+    if repository.failures_since(session, address, since) >= limits.per_address:
+        raise errors.TooManyRequests(
+            "too many failed sign-ins; try again later",
+            retry_after=int(limits.window.total_seconds()),
+            code="sign_in_rate_limited",
+        )
+    if repository.failures_since(session, account, since) >= limits.per_account:
+        # Under attack: slow down whoever has been failing against this account, not everyone.
+        tried = repository.failures_since(session, client, since)
+        last = repository.last_failure(session, client, since)
+        if last is not None:
+            remaining = as_utc(last) + limits.wait_after(tried) - now
+            if remaining > timedelta(0):
+                raise errors.TooManyRequests(
+                    "too many failed sign-ins; try again later",
+                    retry_after=max(1, math.ceil(remaining.total_seconds())),
+                    code="sign_in_rate_limited",
+                )
+    user = repository.user_by_email(session, email)
+    return SignInCheck(
+        email=email,
+        account=account,
+        address=address,
+        client=client,
+        user_id=user.id if user else None,
+        password_hash=user.password_hash if user else None,
+    )
+
+
+def password_matches(check: SignInCheck, password: str) -> bool:
+    """argon2, slow on purpose (and against a dummy hash for unknown accounts, so timing does
+    not tell them apart): run it outside any transaction, since on SQLite a transaction holds
+    the write lock of every writer."""
+    return verify_password(check.password_hash, password)
+
+
+def finish_sign_in(
+    session: Session,
+    *,
+    secret: bytes,
+    check: SignInCheck,
+    password_ok: bool,
+    code: str,
+    limits: SignInLimits,
+    session_lifetime: timedelta,
+) -> tuple[StaffUser, str]:
+    """Check the TOTP code and record the outcome, under the account's row lock: concurrent
+    sign-ins with one code cannot both use it, and concurrent failures are all counted.
+    Returns the user and a new session token (stored hashed)."""
+    now = utcnow()
+    user = repository.user_for_update(session, check.user_id) if check.user_id else None
+    step = None
+    # A password changed since the read makes the checked one stale.
+    if (
+        user is not None
+        and user.is_active
+        and password_ok
+        and user.password_hash == check.password_hash
+    ):
+        step = totp.accepted_step(
+            totp_secret_of(user, secret=secret), code, last_step=user.totp_last_step
+        )
+    if user is None or step is None:
+        before = repository.failures_since(session, check.account, now - limits.window)
+        session.add_all(
+            [
+                SignInAttempt(subject=subject, at=now)
+                for subject in (check.account, check.address, check.client)
+            ]
+        )
+        audit.record(
+            session,
+            actor=f"user:{user.id}" if user else "anonymous",
+            action="auth.sign_in_failed",
+            object_type="user",
+            object_id=user.id if user else "-",
+            details={"reason": "credentials"},
+        )
+        if user is not None and before < limits.per_account <= before + 1:
+            # Once per window: the failure that puts the account under attack.
+            audit.record(
+                session,
+                actor="anonymous",
+                action="auth.sign_in_attack",
+                object_type="user",
+                object_id=user.id,
+                details={
+                    "failures": before + 1,
+                    "window_minutes": int(limits.window.total_seconds() // 60),
+                },
+            )
+            log.error("sign-in attack", extra={"user_id": user.id, "failures": before + 1})
+        session.flush()
+        raise SignInRefused("wrong email, password or code")
+    user.totp_last_step = step
+    # Only this client's record: the account's failures are evidence of an attack that goes on.
+    repository.forget_failures(session, check.client)
+    token = open_session(session, user=user, lifetime=session_lifetime)
+    audit.record(
+        session,
+        actor=f"user:{user.id}",
+        action="auth.signed_in",
+        object_type="user",
+        object_id=user.id,
+    )
+    session.flush()
+    return user, token
 
 
 def sign_in(
@@ -244,60 +419,27 @@ def sign_in(
     client_address: str,
     limits: SignInLimits,
     session_lifetime: timedelta,
+    refuse_demo: bool = False,
 ) -> tuple[StaffUser, str]:
-    """Check password and TOTP; return the user and a new session token (stored hashed).
-
-    Failures are recorded against pseudonyms of the account and the address (never the
-    address itself) and say nothing about which factor was wrong.
-    """
-    now = utcnow()
-    email = email.strip().lower()
-    pseudonym_key = _pseudonym_key(secret)
-    account = "acct:" + keyed_digest(pseudonym_key, email)[:64]
-    address = "addr:" + keyed_digest(pseudonym_key, client_address)[:64]
-    since = now - limits.window
-    if (
-        repository.failures_since(session, account, since) >= limits.per_account
-        or repository.failures_since(session, address, since) >= limits.per_address
-    ):
-        raise errors.TooManyRequests(
-            "too many failed sign-ins; try again later",
-            retry_after=int(limits.window.total_seconds()),
-            code="sign_in_rate_limited",
-        )
-    user = repository.user_by_email(session, email)
-    password_ok = verify_password(user.password_hash if user else None, password)
-    step = None
-    if user is not None and user.is_active and password_ok:
-        step = totp.accepted_step(
-            totp_secret_of(user, secret=secret), code, last_step=user.totp_last_step
-        )
-    if user is None or step is None:
-        session.add_all(
-            [SignInAttempt(subject=account, at=now), SignInAttempt(subject=address, at=now)]
-        )
-        audit.record(
-            session,
-            actor=f"user:{user.id}" if user else "anonymous",
-            action="auth.sign_in_failed",
-            object_type="user",
-            object_id=user.id if user else "-",
-            details={"reason": "credentials"},
-        )
-        session.flush()
-        raise SignInRefused("wrong email, password or code")
-    user.totp_last_step = step
-    repository.forget_failures(session, account)
-    token = open_session(session, user=user, lifetime=session_lifetime)
-    audit.record(
+    """The three steps in the caller's one transaction (scripts, service tests). The sign-in
+    page runs them apart, so that argon2 never runs inside a transaction."""
+    check = check_sign_in(
         session,
-        actor=f"user:{user.id}",
-        action="auth.signed_in",
-        object_type="user",
-        object_id=user.id,
+        secret=secret,
+        email=email,
+        client_address=client_address,
+        limits=limits,
+        refuse_demo=refuse_demo,
     )
-    session.flush()
-    return user, token
+    return finish_sign_in(
+        session,
+        secret=secret,
+        check=check,
+        password_ok=password_matches(check, password),
+        code=code,
+        limits=limits,
+        session_lifetime=session_lifetime,
+    )
 
 
 def open_session(session: Session, *, user: StaffUser, lifetime: timedelta) -> str:

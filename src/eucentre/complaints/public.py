@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
-from eucentre.auth.access import allow
+from eucentre.auth import csrf
+from eucentre.auth.access import CsrfFailed, allow, csrf_valid
 from eucentre.auth.principals import Principal
 from eucentre.complaints import policy, repository, service
 from eucentre.complaints.schemas import MAX_FORM_BYTES, PublicComplaintIn
@@ -62,6 +63,7 @@ REFUSALS = {
     "unknown_service": N_("Choose the service from the list."),
     "junk": N_("The form could not be accepted. Please fill it in again."),
     "form_too_large": N_("What you wrote is too long. Please shorten it."),
+    "csrf_failed": N_("The form has expired. Please reload the page and send it again."),
 }
 THE_FORM = N_("The form")
 NOT_FOUND = N_("We found no complaint with this number and secret. Check both and try again.")
@@ -86,7 +88,13 @@ async def read_form(request: Request) -> dict[str, str]:
         form = await request.form(max_files=0, max_fields=20)
     except Exception as bad:  # noqa: BLE001 - any parse failure is the client's
         raise errors.BadRequest("the form could not be read", code="bad_form") from bad
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    # Checked here, after the limits, not by the access declaration (which reads no anonymous
+    # form): a cross-site page must not file complaints, nor spread guesses at secrets over its
+    # visitors' addresses.
+    if not csrf_valid(request, values.get(csrf.FORM_FIELD)):
+        raise CsrfFailed("the form has expired or did not come from this site; reload and retry")
+    return values
 
 
 def _problems(error: ValidationError, _: Callable[[str], str]) -> list[dict[str, str]]:

@@ -410,26 +410,32 @@ def lookup_status(
     limits: Limits = Limits(),
 ) -> Complaint | None:
     """The complaint, if the number and secret go together; None otherwise, and the failure is
-    counted against the client and the number (so guessing one complaint's secret from many
-    addresses is limited too). The secret is compared in constant time, and an unknown number
-    costs the same as a wrong secret."""
+    counted against the client, the number and the pair of both. The secret is compared in
+    constant time, and an unknown number costs the same as a wrong secret.
+
+    A number over its limit is under attack, but refusing every look-up of it would let anyone
+    lock its complainant out with a few wrong guesses. So only the clients that already failed
+    against it are refused; any other client gets one try (its first wrong guess makes it one of
+    those), which still limits guessing from many addresses to one guess per address.
+    """
     number = NUMBERS.normalise(number)[:20]
     complainant_secret = cases.normalise_code(complainant_secret)[:40]
     by_address = _pseudonym(secret, "lookup", client_address)
     by_number = _pseudonym(secret, "number", number)
+    by_pair = _pseudonym(secret, "pair", f"{number}\n{client_address}")
     _rate_limit(
         session, by_address, limits.failed_lookups_per_address, limits.window, "failed look-ups"
     )
-    _rate_limit(
-        session, by_number, limits.failed_lookups_per_number, limits.window, "failed look-ups"
-    )
+    since = utcnow() - limits.window
+    if repository.attempts_since(session, by_number, since) >= limits.failed_lookups_per_number:
+        _rate_limit(session, by_pair, 1, limits.window, "failed look-ups")
     complaint = repository.by_number(session, number)
     stored = complaint.secret_digest if complaint is not None else None
     if cases.verify_secret(secret, number, complainant_secret, stored):
         return complaint
     now = utcnow()
     session.add_all(
-        [ComplaintAttempt(subject=by_address, at=now), ComplaintAttempt(subject=by_number, at=now)]
+        [ComplaintAttempt(subject=subject, at=now) for subject in (by_address, by_number, by_pair)]
     )
     session.flush()
     return None

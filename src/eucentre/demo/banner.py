@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.auth import repository
+from eucentre.auth.demo_marks import live_demo_records
+from eucentre.db import transaction
 from eucentre.demo import accounts as data
 from eucentre.kit.console import Line
 
@@ -32,3 +37,24 @@ def demo_credentials() -> list[Line]:
 def demo_loaded(session: Session) -> bool:
     """Whether `demo load` ran on this database (its first account exists)."""
     return repository.user_by_email(session, data.DEMO_USERS[0][0]) is not None
+
+
+log = logging.getLogger("eucentre.operations")
+
+
+def log_demo_records(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """At a production start: an error line for demo records left in the database. The server
+    still starts (it refuses their credentials, and /readyz stays not ready), so that an operator
+    can see it and retire them."""
+    try:
+        with transaction(session_factory) as session:
+            found = live_demo_records(session)
+    except SQLAlchemyError:
+        return {}  # not migrated yet: /readyz says so
+    if found:
+        log.error(
+            "demo records in a production database: their credentials are refused; "
+            "run `eucentre demo retire`",
+            extra=found,
+        )
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from eucentre.clikit import GROUP_SETTINGS, cli_transaction, fail
+from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, fail
 from eucentre.demo import accounts
 
 # Loading (SQLAlchemy, the services, hashing) is imported by the commands, so that starting
@@ -49,6 +49,19 @@ def load() -> None:
         soft_wrap=True,
         highlight=False,
     )
+
+
+@demo_app.command("retire")
+def retire() -> None:
+    """Revoke the demo keys and deactivate the demo accounts (allowed in production, where a
+    database that once held demo data is not ready until this ran)."""
+    from eucentre.demo import data
+
+    with cli_transaction() as session:
+        retired = data.retire(session, actor=CLI_ACTOR)
+    for item in retired:
+        console.print(f"retired {item}", soft_wrap=True, highlight=False)
+    console.print(f"demo records retired: {len(retired)}")
 
 
 @demo_app.command("code")

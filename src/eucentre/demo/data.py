@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eucentre.audit import service as audit
 from eucentre.auth import repository
 from eucentre.auth import service as auth_service
+from eucentre.auth.demo_marks import DEMO_EMAIL_DOMAIN, DEMO_KEY_PREFIX
 from eucentre.demo import media
 from eucentre.demo.accounts import (
     DEMO_OFFICERS,
@@ -22,7 +25,7 @@ from eucentre.indicators.media import candidates_from_file
 from eucentre.kinds import AUTHORITY_OFFICER
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.hashing import hash_file
-from eucentre.models import StaffUser
+from eucentre.models import ApiKey, StaffUser
 from eucentre.rules.indicator_status import Action
 from eucentre.signals import MediaFile, registry
 
@@ -90,6 +93,29 @@ def _user(session: Session, email: str) -> StaffUser:
         # load() creates the accounts before the indicators they confirm.
         raise LookupError(f"demo account {email} is missing: run load(), not load_indicators()")
     return user
+
+
+def retire(session: Session, *, actor: str) -> list[str]:
+    """Revoke the demo keys and deactivate the demo accounts (their credentials are published),
+    wherever they came from; what a production database that once held demo data needs."""
+    retired: list[str] = []
+    for key in session.scalars(
+        select(ApiKey).where(ApiKey.prefix.startswith(DEMO_KEY_PREFIX), ApiKey.revoked_at.is_(None))
+    ):
+        auth_service.revoke_key(session, actor=actor, prefix=key.prefix)
+        retired.append(f"key {key.prefix}")
+    for user in session.scalars(
+        select(StaffUser).where(
+            StaffUser.email.endswith(DEMO_EMAIL_DOMAIN), StaffUser.is_active.is_(True)
+        )
+    ):
+        user.is_active = False
+        audit.record(
+            session, actor=actor, action="user.deactivated", object_type="user", object_id=user.id
+        )
+        retired.append(f"account {user.email}")
+    session.flush()
+    return retired
 
 
 def load_indicators(session: Session, *, blobs: BlobStore, media_dir: Path) -> list[str]:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.db import transaction
 from eucentre.indicators import repository
+from eucentre.kit.private import private_dir, private_file
 from eucentre.matching import HashIndex, Match
 from eucentre.models import IndicatorStatus
 from eucentre.signals import Lookup, SignalType, registry
@@ -143,7 +144,7 @@ class FeedIndex:
     def _write_cursor(self, cursor: int) -> None:
         target = self.directory / CURSOR_FILE
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(str(cursor))
+        private_file(tmp).write_text(str(cursor))
         os.replace(tmp, target)
 
 
@@ -176,10 +177,10 @@ class LookupIndex:
         with self._mutex:
             if not force and time.monotonic() - self._synced_at < self.sync_interval:
                 return  # another thread caught up while this one waited
-            self.root.mkdir(parents=True, exist_ok=True)
+            private_dir(self.root)
             # The lock file keeps the name it had when only PDQ was indexed, so processes of
             # the previous release, during a rolling upgrade, take the same lock.
-            with open(self.root / "indicators-pdq.lock", "a") as lock:
+            with open(private_file(self.root / "indicators-pdq.lock"), "a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 try:
                     for feed in self.indexes.values():

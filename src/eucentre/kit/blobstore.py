@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from eucentre.kit.crypto import open_sealed, seal
+from eucentre.kit.private import make_private, private_dir
 
 
 class BlobNotFound(KeyError):
@@ -46,9 +47,10 @@ class FilesystemBlobStore:
     def put(self, data: bytes) -> str:
         blob_id = secrets.token_hex(16)
         path = self._path(blob_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         # Write then rename, so a crash never leaves a half-written blob under a real id.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        make_private(fd)
         with os.fdopen(fd, "wb") as handle:
             handle.write(seal(self._key, data, context=blob_id.encode()))
             handle.flush()
@@ -85,7 +87,7 @@ class FilesystemBlobStore:
 
     def check(self) -> None:
         """Raise unless blobs can be written here."""
-        self._root.mkdir(parents=True, exist_ok=True)
+        private_dir(self._root)
         if not os.access(self._root, os.W_OK):
             raise PermissionError(f"cannot write to {self._root}")
 

@@ -20,14 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
+from eucentre.kit.private import make_private
 from eucentre.matching.snapshot import FLAG_DISABLED, FLAG_REMOVED, Snapshot
 
 
 def append_records(log: Path, records: list[dict]) -> int:
     """Append ``records`` with one write and fsync; returns the new end offset."""
     data = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
-    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
+        make_private(fd)
         os.write(fd, data)
         os.fsync(fd)
         return os.fstat(fd).st_size

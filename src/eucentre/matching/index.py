@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from eucentre.kit.private import make_private
 from eucentre.matching import search as _search
 from eucentre.matching.codec import (
     DISTANCE_SIGNALS,
@@ -436,6 +437,7 @@ class HashIndex:
                     fh.seek(offset)
                     tail = fh.read()
                 with open(tmp / DELTA_LOG, "wb") as fh:
+                    make_private(fh.fileno())
                     fh.write(tail)
                     fh.flush()
                     os.fsync(fh.fileno())

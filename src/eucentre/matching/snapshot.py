@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eucentre.kit.private import FILE_MODE, make_private, private_dir, private_file
 from eucentre.matching import hamming
 from eucentre.matching.codec import DISTANCE_SIGNALS, words_for
 
@@ -80,6 +81,7 @@ def _fsync_file(path: Path) -> None:
 
 def _save(path: Path, array: np.ndarray) -> None:
     with open(path, "wb") as fh:
+        make_private(fh.fileno())
         np.save(fh, np.ascontiguousarray(array), allow_pickle=False)
         fh.flush()
         os.fsync(fh.fileno())
@@ -139,7 +141,7 @@ def write_snapshot(
         words = words[order]
         flags = flags[order]
         blob, id_offsets = take_ids(blob, id_offsets, order)
-    directory.mkdir(parents=True)
+    private_dir(directory)
     keys = hamming.fnv1a64(blob, id_offsets)
     key_order = np.argsort(keys, kind="stable")
     _save(directory / "hashes.npy", words)
@@ -154,14 +156,15 @@ def write_snapshot(
         records = np.lib.format.open_memmap(
             path, mode="w+", dtype=np.uint64, shape=(hamming.CHUNKS, n, 2)
         )
+        os.chmod(path, FILE_MODE)
         offsets, _ = mih_tables(words, progress, records)
         records.flush()
         del records
         _fsync_file(path)
         _save(directory / "mih_offsets.npy", offsets)
-    (directory / DELTA_LOG).touch()
+    private_file(directory / DELTA_LOG)
     meta = {"format": FORMAT_VERSION, "signal": signal, "count": n, "words": w}
-    (directory / "meta.json").write_text(json.dumps(meta) + "\n")
+    private_file(directory / "meta.json").write_text(json.dumps(meta) + "\n")
     _fsync_dir(directory)
 
 
@@ -292,6 +295,7 @@ def point_current(index_dir: Path, name: str) -> None:
     """Switch readers to snapshot ``name``: os.replace is atomic, so a reader sees old or new."""
     tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
     with open(tmp, "w") as fh:
+        make_private(fh.fileno())
         fh.write(name + "\n")
         fh.flush()
         os.fsync(fh.fileno())
@@ -321,13 +325,13 @@ def create_index_dir(
     if index_dir.exists() and not overwrite and any(index_dir.iterdir()):
         raise FileExistsError(f"{index_dir} already exists")
     parent = index_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
+    private_dir(parent)
     tmp = parent / f".{index_dir.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    private_dir(tmp)
     try:
         write_snapshot(tmp / "snap-000001", signal, ids, words, progress=progress)
-        (tmp / LOCK).touch()
+        private_file(tmp / LOCK)
         point_current(tmp, "snap-000001")
         if index_dir.exists():
             old = parent / f".{index_dir.name}.old-{os.getpid()}"

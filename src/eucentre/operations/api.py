@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from eucentre import errors
 from eucentre.auth.access import allow
+from eucentre.auth.demo_marks import live_demo_records
 from eucentre.auth.principals import Principal
 from eucentre.db import get_session
 from eucentre.operations.migrations import current_revision, head_revision
@@ -53,16 +54,33 @@ def readyz(
         checks["migrations"] = "ok" if current == head else f"at {current}, code expects {head}"
     except Exception as failure:  # noqa: BLE001 - readiness reports any failure, never raises
         checks["database"] = f"unreachable: {type(failure).__name__}"
+    expected = 3
+    if request.app.state.settings.is_production:
+        expected += 1
+        checks["demo_data"] = demo_data_check(session)
     try:
         request.app.state.blobs.check()
         checks["blobs"] = "ok"
     except Exception as failure:  # noqa: BLE001 - as above
         checks["blobs"] = f"unreachable: {type(failure).__name__}"
-    ready = all(value == "ok" for value in checks.values()) and len(checks) == 3
+    ready = all(value == "ok" for value in checks.values()) and len(checks) == expected
     body: dict[str, object] = {"status": "ready" if ready else "not_ready"}
     if from_operations_network(request):
         body["checks"] = checks  # which part fails, and how, is for the operators
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+def demo_data_check(session: Session) -> str:
+    """Production with the published demo keys or accounts is not ready, even though it refuses
+    them: they must be retired (`eucentre demo retire`)."""
+    try:
+        found = live_demo_records(session)
+    except Exception as failure:  # noqa: BLE001 - as above
+        return f"unreachable: {type(failure).__name__}"
+    if not found:
+        return "ok"
+    listed = ", ".join(f"{count} {kind}" for kind, count in found.items())
+    return f"demo records present ({listed}); run `eucentre demo retire`"
 
 
 @router.get("/metrics", response_class=Response)

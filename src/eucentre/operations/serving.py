@@ -150,6 +150,8 @@ def run(host: str | None, port: int | None, console: Console) -> None:
     lines = banner.addresses(f"http://{host}:{port}")
     if not settings.is_production and _demo_loaded(app.state.session_factory):
         lines += demo_banner.demo_credentials()
+    if settings.is_production:
+        demo_banner.log_demo_records(app.state.session_factory)
 
     def show_banner() -> None:
         console.print()

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.config import Settings
 from eucentre.kit.blobstore import BlobStore
+from eucentre.kit.private import private_dir, private_file
 from eucentre.platform import outbox
 from eucentre.platform.resources import Resources
 
@@ -93,7 +94,8 @@ def make_huey(settings: Settings) -> Huey:
         return MemoryHuey("eucentre", immediate=True)
     if settings.redis_url:
         return RedisHuey("eucentre", url=settings.redis_url)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.task_queue_path.parent)
+    private_file(settings.task_queue_path)
     return SqliteHuey("eucentre", filename=str(settings.task_queue_path))
 
 

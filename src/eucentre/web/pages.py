@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from eucentre import errors
 from eucentre.auth import service as auth_service
 from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
 from eucentre.auth.principals import Principal, PrincipalKind
-from eucentre.db import get_session
+from eucentre.db import get_session, transaction
 from eucentre.models.staff import AUTHORITY_OFFICER
 from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
@@ -74,6 +75,16 @@ def sign_in_form(
     return render(request, "sign_in.html", {"next_path": _safe_next(next)})
 
 
+def _hashing(request: Request) -> asyncio.Semaphore:
+    """One argon2 at a time per process: a flood of sign-ins then waits its turn in idle
+    coroutines instead of running many hashes (each with its own threads and 64 MiB) at once
+    and starving every other request of CPU and of worker threads."""
+    state = request.app.state
+    if getattr(state, "hashing", None) is None:
+        state.hashing = asyncio.Semaphore(1)
+    return state.hashing
+
+
 @router.post("/sign-in", response_class=HTMLResponse, response_model=None)
 async def sign_in(
     request: Request,
@@ -86,20 +97,48 @@ async def sign_in(
 ) -> HTMLResponse | RedirectResponse:
     await check_csrf(request)
     settings = request.app.state.settings
+    limits = auth_service.SignInLimits(
+        per_account=settings.sign_in_max_failures_per_account,
+        per_address=settings.sign_in_max_failures_per_address,
+        window=timedelta(minutes=settings.sign_in_window_minutes),
+        delay=timedelta(seconds=settings.sign_in_delay_seconds),
+        max_delay=timedelta(seconds=settings.sign_in_max_delay_seconds),
+    )
+    client_address = request.client.host if request.client else "-"
+
+    def read() -> auth_service.SignInCheck:
+        # Its own short transaction: on SQLite any transaction holds the write lock, which
+        # argon2 must never hold.
+        with transaction(request.app.state.session_factory) as reading:
+            return auth_service.check_sign_in(
+                reading,
+                secret=settings.secret,
+                email=email,
+                client_address=client_address,
+                limits=limits,
+                refuse_demo=settings.is_production,
+            )
+
     try:
+        try:
+            check = await run_in_threadpool(read)
+        except errors.TooManyRequests:
+            # The refused client waits for its answer: a sleeping coroutine costs the server
+            # nothing, while refusals answered at once would invite a flood that takes the
+            # capacity everyone else needs.
+            await asyncio.sleep(settings.sign_in_refusal_delay_seconds)
+            raise
+        async with _hashing(request):
+            password_ok = await run_in_threadpool(auth_service.password_matches, check, password)
+        # The request's transaction starts here, after the slow hash.
         user, token = await run_in_threadpool(
-            auth_service.sign_in,
+            auth_service.finish_sign_in,
             session,
             secret=settings.secret,
-            email=email,
-            password=password,
+            check=check,
+            password_ok=password_ok,
             code=code,
-            client_address=request.client.host if request.client else "-",
-            limits=auth_service.SignInLimits(
-                per_account=settings.sign_in_max_failures_per_account,
-                per_address=settings.sign_in_max_failures_per_address,
-                window=timedelta(minutes=settings.sign_in_window_minutes),
-            ),
+            limits=limits,
             session_lifetime=timedelta(hours=settings.session_hours),
         )
     except auth_service.SignInRefused as refused:

@@ -67,7 +67,11 @@ def render(
         principal=principal,
         navigation=navigation_for(principal, request.app.state.domains),
         csrf_field=csrf.FORM_FIELD,
-        csrf_token=csrf.token_for(request.app.state.settings.secret, nonce) if nonce else "",
+        csrf_token=csrf.expected(
+            request.app.state.settings.secret,
+            nonce=nonce,
+            session_token_hash=principal.session_token_hash,
+        ),
         current_path=same_site_path(request.url.path),
         language=language,
         languages=i18n.LANGUAGES,
