@@ -202,18 +202,21 @@ def test_an_analyst_who_disputed_the_indicator_still_cannot_uphold_alone(live, s
     cid = sent.json()["id"]
     indicator_id = setup["indicator"].id
     disputed = setup["a"].post(
-        f"/staff/indicators/{indicator_id}/dispute", data=form(reason="Looks like a cat.")
+        f"/staff/indicators/{indicator_id}/dispute",
+        data=form(setup["a"], reason="Looks like a cat."),
     )
     assert disputed.status_code == 303
     page = setup["a"].get(f"/staff/complaints/{cid}")
     assert "a second analyst must confirm" in page.text
     assert (
         setup["a"]
-        .post(f"/staff/complaints/{cid}/uphold", data=form(reason="A cat drawing."))
+        .post(f"/staff/complaints/{cid}/uphold", data=form(setup["a"], reason="A cat drawing."))
         .status_code
         == 303
     )
-    again = setup["a"].post(f"/staff/complaints/{cid}/uphold", data=form(reason="Really."))
+    again = setup["a"].post(
+        f"/staff/complaints/{cid}/uphold", data=form(setup["a"], reason="Really.")
+    )
     assert again.status_code == 409
     with live.client() as client:
         outcome = client.get(f"/api/v1/complaints/{cid}", headers=bearer(setup["provider"])).json()

@@ -82,8 +82,12 @@ def form_token(page) -> str:
 def test_a_form_sent_twice_is_one_complaint(live, provider, session_factory) -> None:
     with live.client() as client:
         token = form_token(client.get("/complaints"))
-        first = client.post("/complaints", data={**fields(provider.id), "form_token": token})
-        again = client.post("/complaints", data={**fields(provider.id), "form_token": token})
+        first = client.post(
+            "/complaints", data=with_token(client, {**fields(provider.id), "form_token": token})
+        )
+        again = client.post(
+            "/complaints", data=with_token(client, {**fields(provider.id), "form_token": token})
+        )
         assert first.status_code == again.status_code == 303
         assert again.headers["location"] == first.headers["location"]  # the first receipt
         receipt = client.get(again.headers["location"])
@@ -91,19 +95,24 @@ def test_a_form_sent_twice_is_one_complaint(live, provider, session_factory) -> 
         # Sent again after the receipt was shown, even changed: still the first complaint.
         later = client.post(
             "/complaints",
-            data={**fields(provider.id, reason="Something else entirely."), "form_token": token},
+            data=with_token(
+                client,
+                {**fields(provider.id, reason="Something else entirely."), "form_token": token},
+            ),
             follow_redirects=True,
         )
         assert later.status_code == 200 and stored_once(later)
         # A form with problems keeps its token; another form files another complaint.
         invalid = client.post(
-            "/complaints", data={**fields(provider.id, reason=""), "form_token": token}
+            "/complaints",
+            data=with_token(client, {**fields(provider.id, reason=""), "form_token": token}),
         )
         assert invalid.status_code == 303  # a used token is a replay, whatever it carries
         fresh = form_token(client.get("/complaints"))
         assert fresh != token
         problem = client.post(
-            "/complaints", data={**fields(provider.id, reason="short"), "form_token": fresh}
+            "/complaints",
+            data=with_token(client, {**fields(provider.id, reason="short"), "form_token": fresh}),
         )
         assert problem.status_code == 422 and form_token(problem) == fresh
     assert stored(session_factory) == 1
@@ -252,7 +261,11 @@ def test_guesses_from_one_connection_never_lock_the_complainant_out(live, provid
         return live.client(transport=httpx.HTTPTransport(local_address=address))
 
     with client_from("127.0.0.3") as complainant:
-        sent = complainant.post("/complaints", data=with_token(complainant, fields(provider.id)))
+        sent = complainant.post(
+            "/complaints",
+            data=with_token(complainant, fields(provider.id)),
+            follow_redirects=True,  # post/redirect/get: the receipt shows number and secret
+        )
         number = sent.text.split('id="complaint-number">')[1].split("<")[0]
         secret = sent.text.split('id="complaint-secret">')[1].split("<")[0]
     with client_from("127.0.0.2") as guesser:

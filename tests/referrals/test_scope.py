@@ -18,7 +18,7 @@ from eucentre.models import OrganisationKind
 from eucentre.models.staff import AUTHORITY_OFFICER
 from eucentre.reports import review
 from tests.conftest import TEST_SECRET
-from tests.factories import PASSWORD, make_key, make_organisation
+from tests.factories import PASSWORD, csrf_token_of, make_key, make_organisation
 from tests.indicators.helpers import verified
 from tests.reports.helpers import png, report_body, submit
 
@@ -231,7 +231,7 @@ def test_the_officers_page_says_what_a_new_version_adds(live, world) -> None:
         first = referral_of(client, keys["de"])
     ack = officer.post(
         f"/authority/referrals/{first['id']}/acknowledge",
-        data={"csrf_token": csrf.token_for(SECRET, NONCE)},
+        data={"csrf_token": csrf_token_of(officer, SECRET)},
     )
     assert ack.status_code == 303
     with live.client() as client:
@@ -256,7 +256,7 @@ def test_the_officers_page_says_what_a_new_version_adds(live, world) -> None:
     # Acknowledging takes in the new report, which moves on for the provider.
     officer.post(
         f"/authority/referrals/{first['id']}/acknowledge",
-        data={"csrf_token": csrf.token_for(SECRET, NONCE)},
+        data={"csrf_token": csrf_token_of(officer, SECRET)},
     )
     page = officer.get(f"/authority/referrals/{first['id']}")
     assert ">NEW<" not in page.text and "Acknowledge the new reports" not in page.text
