@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from eucentre import errors
-from eucentre.complaints import decisions, outbox, service
+from eucentre.complaints import decisions, outbox, receipts, service
 from eucentre.complaints.service import Limits
 from eucentre.indicators import service as indicators
 from eucentre.kit.time import utcnow
@@ -286,9 +286,9 @@ def test_a_second_analyst_may_reject_a_proposed_uphold_and_a_reason_is_required(
 def test_a_form_sent_twice_files_one_complaint_and_its_receipt_shows_the_secret_once(
     session, world
 ) -> None:
-    token = service.new_form_token()
+    token = receipts.new_form_token()
     sent = [
-        service.submit_public_once(
+        receipts.submit_public_once(
             session,
             data=public_form(world["provider"].id),
             form_token=token,
@@ -299,7 +299,7 @@ def test_a_form_sent_twice_files_one_complaint_and_its_receipt_shows_the_secret_
     ]
     assert sent[0][1] is True and sent[1] == (sent[0][0], False)
     [complaint] = session.scalars(select(Complaint)).all()
-    first = service.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
+    first = receipts.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
     assert first.complaint.id == complaint.id and first.secret
     assert (
         service.lookup_status(
@@ -311,7 +311,7 @@ def test_a_form_sent_twice_files_one_complaint_and_its_receipt_shows_the_secret_
         )
         is complaint
     )
-    again = service.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
+    again = receipts.take_receipt(session, receipt_token=sent[0][0], secret=SECRET)
     assert again.complaint.id == complaint.id and again.secret is None
-    assert service.take_receipt(session, receipt_token="0" * 64, secret=SECRET) is None
+    assert receipts.take_receipt(session, receipt_token="0" * 64, secret=SECRET) is None
     assert session.scalars(select(ComplaintReceipt.secret_sealed)).all() == [None]

@@ -20,7 +20,7 @@ from eucentre import errors
 from eucentre.auth import csrf
 from eucentre.auth.access import CsrfFailed, allow, csrf_valid
 from eucentre.auth.principals import Principal
-from eucentre.complaints import policy, repository, service
+from eucentre.complaints import policy, receipts, repository, service
 from eucentre.complaints.schemas import MAX_FORM_BYTES, PublicComplaintIn
 from eucentre.db import get_session
 from eucentre.web.i18n import N_, gettext_for
@@ -151,8 +151,8 @@ def _form_page(
             "window_days": policy.COMPLAINT_WINDOW.days,
             "target_days": _limits(request).decision_target.days,
             # Kept when the form comes back with problems: it is the same form.
-            "form_token": service.valid_form_token((values or {}).get(FORM_TOKEN))
-            or service.new_form_token(),
+            "form_token": receipts.valid_form_token((values or {}).get(FORM_TOKEN))
+            or receipts.new_form_token(),
         },
         status_code=status_code,
     )
@@ -195,9 +195,9 @@ async def submit(
                 "the form could not be accepted; please fill it in again", code="junk"
             )
         # A form without a token (an older page, a script) still files once per request.
-        form_token = service.valid_form_token(values.get(FORM_TOKEN)) or service.new_form_token()
+        form_token = receipts.valid_form_token(values.get(FORM_TOKEN)) or receipts.new_form_token()
         replayed = await run_in_threadpool(
-            service.replayed_receipt, session, form_token=form_token, secret=settings.secret
+            receipts.replayed_receipt, session, form_token=form_token, secret=settings.secret
         )
         if replayed is not None:
             return _to_receipt(replayed)
@@ -219,7 +219,7 @@ async def submit(
                 status_code=422,
             )
         receipt_token, _filed = await run_in_threadpool(
-            service.submit_public_once,
+            receipts.submit_public_once,
             session,
             data=data,
             form_token=form_token,
@@ -252,7 +252,7 @@ def receipt(
 ) -> HTMLResponse:
     """The number and, the first time only, the secret. Reloading shows the number and says
     the secret was shown: the token is not the secret, and not enough to read the complaint."""
-    found = service.take_receipt(
+    found = receipts.take_receipt(
         session, receipt_token=receipt_token, secret=request.app.state.settings.secret
     )
     if found is None:

@@ -4,19 +4,13 @@ on write (migration 0010 cannot: it runs without the key)."""
 from __future__ import annotations
 
 from eucentre.complaints import service
-from eucentre.db import transaction
-from eucentre.platform.tasks import Periodic, TaskContext
+from eucentre.platform.tasks import Periodic, TaskContext, in_batches
 
 
 def seal_complaint_texts(context: TaskContext) -> int:
     """Hourly, until none are left (a batch at a time, so one transaction stays short)."""
-    sealed = 0
-    while True:
-        with transaction(context.session_factory) as session:
-            done = service.seal_old_texts(session, secret=context.settings.secret)
-        sealed += done
-        if done == 0:
-            return sealed
+    secret = context.settings.secret
+    return in_batches(context, lambda session: service.seal_old_texts(session, secret=secret))
 
 
 TASKS = (Periodic("seal_complaint_texts", seal_complaint_texts, minute="7"),)

@@ -26,6 +26,7 @@ from huey.consumer import Consumer
 from sqlalchemy.orm import Session, sessionmaker
 
 from eucentre.config import Settings
+from eucentre.db import transaction
 from eucentre.kit.blobstore import BlobStore
 from eucentre.kit.private import private_dir, private_file
 from eucentre.platform import outbox
@@ -249,6 +250,20 @@ def _hand_back(huey: Huey) -> int:
         huey.enqueue(task)
         log.warning("task handed back", extra={"task": task.name, "task_id": task.id})
     return len(running)
+
+
+def in_batches(context: TaskContext, step: Callable[[Session], int], *, most: int = 1000) -> int:
+    """Run `step` (which handles one batch and says how many it handled) in a transaction of
+    its own until a batch is empty, at most `most` batches per run (the next run goes on), so
+    that no transaction stays long and no run goes on for ever. Returns how many were handled."""
+    done = 0
+    for _ in range(most):
+        with transaction(context.session_factory) as session:
+            handled = step(session)
+        done += handled
+        if handled == 0:
+            break
+    return done
 
 
 def relay_outbox(context: TaskContext) -> int:

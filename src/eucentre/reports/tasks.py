@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from eucentre.db import transaction
 from eucentre.kit.time import utcnow
-from eucentre.platform.tasks import Periodic, Task, TaskContext
+from eucentre.platform.tasks import Periodic, Task, TaskContext, in_batches
 from eucentre.reports import repository, review
 from eucentre.reports.assessment import AssessmentContext, assess
 from eucentre.rules.report_status import Status
@@ -62,13 +62,8 @@ def reassess_stuck_reports(context: TaskContext) -> int:
 def seal_report_answers(context: TaskContext) -> int:
     """Hourly: seal providers' answers stored before migration 0010, which runs without the key
     and so cannot; a batch per transaction until none are left."""
-    sealed = 0
-    while True:
-        with transaction(context.session_factory) as session:
-            done = review.seal_old_answers(session, secret=context.settings.secret)
-        sealed += done
-        if done == 0:
-            return sealed
+    secret = context.settings.secret
+    return in_batches(context, lambda session: review.seal_old_answers(session, secret=secret))
 
 
 TASKS = (

@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 from starlette.requests import Request
 
 from eucentre.auth.principals import PrincipalKind
+from eucentre.platform.manifest import N_ as N_  # one marker for pages and manifests
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "eucentre"
@@ -27,11 +28,6 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français"}
 COOKIE = "eucentre_lang"
 QUERY = "lang"
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
 
 
 def catalogue_path(language: str) -> Path:
