@@ -8,7 +8,11 @@ from sqlalchemy import pool
 
 from eucentre.config import get_settings
 from eucentre.db import make_engine
+from eucentre.domains import installed
 from eucentre.models import Base
+
+# The models the domains keep in their own folders (their manifests' `models=`).
+installed().import_models()
 
 config = context.config
 target_metadata = Base.metadata

@@ -22,6 +22,8 @@ DOMAINS = (
     "eucentre.retention",
     "eucentre.media",
     "eucentre.matching",
+    "eucentre.notices",
+    "eucentre.search",
 )
 
 
