@@ -7,6 +7,7 @@ the outcome says what happened."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -86,6 +87,7 @@ class Fetcher:
         # Asked for every redirect target (robots.txt).
         self.allowed = allowed
         self._clients: OrderedDict[str, httpx.Client] = OrderedDict()
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -99,6 +101,10 @@ class Fetcher:
         self.close()
 
     def _client(self, host: str) -> httpx.Client:
+        with self._lock:
+            return self._client_locked(host)
+
+    def _client_locked(self, host: str) -> httpx.Client:
         # One pool per host name, so a TLS connection checked for one name never serves another
         # name on the same address.
         client = self._clients.get(host)
@@ -169,10 +175,9 @@ class Fetcher:
             },
         }
         try:
-            request = self._client(host).build_request(
-                "GET", target, headers=headers, extensions=extensions
-            )
-            response = self._client(host).send(request, stream=True)
+            client = self._client(host)
+            request = client.build_request("GET", target, headers=headers, extensions=extensions)
+            response = client.send(request, stream=True)
         except httpx.TimeoutException:
             return Fetched(url, "timeout", address=address)
         except (httpx.HTTPError, OSError, ValueError) as failed:

@@ -33,6 +33,8 @@ class Crawl(CreatedAt, Base):
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Held by the one runner at work on it (renewed per batch), so no two run it at once.
+    lease_until: Mapped[datetime | None]
     pages: Mapped[int] = mapped_column(default=0)
     media: Mapped[int] = mapped_column(default=0)
     matched: Mapped[int] = mapped_column(default=0)
