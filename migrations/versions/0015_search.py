@@ -3,7 +3,7 @@ media and their matches) and notices (hosts, notices, their URLs, sends, holds, 
 
 Revision ID: 0015
 Revises: 0013
-Create Date: 2026-12-02 01:12:24.427705
+Create Date: 2026-12-02
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("not_before", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("pages", sa.Integer(), nullable=False),
         sa.Column("media", sa.Integer(), nullable=False),
         sa.Column("matched", sa.Integer(), nullable=False),
@@ -131,6 +132,7 @@ def upgrade() -> None:
         sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("escalated_to", sa.Integer(), nullable=True),
+        sa.Column("outbox_message_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["escalated_to"],
@@ -240,6 +242,7 @@ def upgrade() -> None:
         sa.Column("lists", sa.JSON(), nullable=False),
         sa.Column("md5", sa.String(length=32), nullable=True),
         sa.Column("pdq", sa.String(length=64), nullable=True),
+        sa.Column("reupload_of", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=60), nullable=False),
         sa.Column("detected_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -258,6 +261,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["notice_id"], ["notices.id"], name=op.f("fk_notice_items_notice_id_notices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reupload_of"], ["notices.id"], name=op.f("fk_notice_items_reupload_of_notices")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_items")),
     )

@@ -15,7 +15,12 @@ MANIFEST = Manifest(
     ),
     tasks=("eucentre.notices.tasks",),
     outbox=("eucentre.notices.outbox:SEND_HANDLER",),
-    commands=(Command("hosts", "eucentre.notices.cli:hosts_app"),),
+    commands=(
+        Command(
+            "hosts", "eucentre.notices.cli:hosts_app", help="Hosting services that notices go to."
+        ),
+    ),
+    demo=("eucentre.notices.demo:load",),
     navigation=(
         NavEntry(N_("Notices"), "/staff/notices", roles=STAFF),
         NavEntry(N_("Notices"), "/authority/notices", audience="authority"),
