@@ -9,7 +9,7 @@ import io
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -82,19 +82,15 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if found.stream is not None:
                 self.send_header("Connection", "close")
                 self.end_headers()
-                try:
+                with suppress(BrokenPipeError, ConnectionResetError):
                     found.stream(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
                 self.close_connection = True
                 return
             if "Content-Length" not in found.headers:
                 self.send_header("Content-Length", str(len(found.body)))
             self.end_headers()
-            try:
+            with suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(found.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
     return Handler
 
