@@ -28,7 +28,8 @@ def loopback_settings(settings: Settings, **changes: Any) -> Settings:
 
 
 def dot_test_names(host: str, port: int) -> list[str]:
-    if host.endswith(".test"):
+    """*.test (and *.example.co.uk, a name under a public suffix) are this machine."""
+    if host.endswith((".test", ".example.co.uk")):
         return ["127.0.0.1"]
     return system_resolver(host, port)
 

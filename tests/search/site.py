@@ -49,6 +49,13 @@ class Site:
     files: dict[str, Response] = field(default_factory=dict)
     hits: list[tuple[str, str]] = field(default_factory=list)  # (host header, path)
     port: int = 0
+    # Pages made up on request (a maze), for paths not in `files`.
+    dynamic: Callable[[str], Response | None] | None = None
+    # Requests at work at once, per registrable domain, and the most seen.
+    inflight: dict[str, int] = field(default_factory=dict)
+    most_inflight: dict[str, int] = field(default_factory=dict)
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def page(self, path: str, html: str) -> None:
         self.files[path] = Response(body=html.encode())
@@ -71,8 +78,28 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:  # noqa: N802
-            site.hits.append((self.headers.get("Host", ""), self.path))
-            found = site.files.get(self.path.split("?", 1)[0])
+            host = self.headers.get("Host", "")
+            # Counted per registrable domain (of the .test names: the last two labels).
+            domain = ".".join(host.split(":", 1)[0].split(".")[-2:])
+            with site.lock:
+                site.hits.append((host, self.path))
+                site.inflight[domain] = site.inflight.get(domain, 0) + 1
+                site.most_inflight[domain] = max(
+                    site.most_inflight.get(domain, 0), site.inflight[domain]
+                )
+            # Counted while the answer is held back (not while it is written: a client that has
+            # read it may already be sending its next request).
+            if site.delay:
+                time.sleep(site.delay)
+            with site.lock:
+                site.inflight[domain] -= 1
+            self._answer()
+
+        def _answer(self) -> None:
+            path = self.path.split("?", 1)[0]
+            found = site.files.get(path)
+            if found is None and site.dynamic is not None:
+                found = site.dynamic(path)
             if found is None:
                 found = Response(404, b"not here", "text/plain")
             self.send_response(found.status)
@@ -95,9 +122,14 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        pass  # clients that hang up (the crawler's caps) are expected here
+
+
 @contextmanager
 def serving(site: Site) -> Iterator[Site]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    server = _QuietServer(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
     site.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -6,8 +6,8 @@ private ones), and the fetch connects to the address that was checked, so a seco
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
-from ipaddress import IPv4Address, IPv6Address, ip_address
+from collections.abc import Callable, Sequence
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -32,7 +32,12 @@ def is_public(address: IPv4Address | IPv6Address) -> bool:
 
 
 def checked_address(
-    host: str, port: int, *, allow_private: bool, resolver: Resolver = system_resolver
+    host: str,
+    port: int,
+    *,
+    allow_private: bool,
+    allow_networks: Sequence[str] = (),
+    resolver: Resolver = system_resolver,
 ) -> str:
     """The address to connect to, or AddressRefused. With several, all must be allowed."""
     try:
@@ -49,6 +54,10 @@ def checked_address(
         address = ip_address(text.split("%", 1)[0])
         if address.is_unspecified:
             raise AddressRefused("address_not_allowed")
-        if not is_public(address) and not allow_private:
+        listed = any(
+            address.version == net.version and address in net
+            for net in (ip_network(n, strict=False) for n in allow_networks)
+        )
+        if not is_public(address) and not allow_private and not listed:
             raise AddressRefused("private_address")
     return found[0].split("%", 1)[0]

@@ -361,6 +361,8 @@ class Crawler:
                 crawl.failed += 1
             return None
         assert fetched is not None
+        if row.kind == "page":
+            crawl.pages += 1  # a page request made, whatever its answer (max_pages counts them)
         row.status_code = fetched.status
         row.outcome = fetched.outcome
         if fetched.outcome == "retry_later":
@@ -387,7 +389,6 @@ class Crawler:
             return None
         row.state = "done"
         if outcome.links is not None:
-            crawl.pages += 1
             self._enqueue(session, crawl, row, outcome.links, scope, max_depth, fetched.url)
         elif outcome.media is not None:
             crawl.media += 1

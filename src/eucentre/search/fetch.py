@@ -37,6 +37,8 @@ class FetchPolicy:
     timeout: float = 20.0
     max_redirects: int = 5
     allow_private: bool = False
+    # Networks reachable even when private ones are not (a lab's range; tests).
+    allow_networks: tuple[str, ...] = ()
 
 
 @dataclass
@@ -156,7 +158,11 @@ class Fetcher:
             return Fetched(url, "scheme_not_allowed")
         try:
             address = checked_address(
-                host, port, allow_private=self.policy.allow_private, resolver=self.resolver
+                host,
+                port,
+                allow_private=self.policy.allow_private,
+                allow_networks=self.policy.allow_networks,
+                resolver=self.resolver,
             )
         except AddressRefused as refused:
             return Fetched(url, refused.code)
@@ -209,11 +215,11 @@ class Fetcher:
         try:
             for chunk in response.iter_bytes():
                 size += len(chunk)
-                if size > self.policy.max_bytes:
-                    return Fetched(url, "too_large", status, content_type, address=address)
                 received = max(response.num_bytes_downloaded, 1)
                 if size > BOMB_FLOOR and size > MAX_RATIO * received:
                     return Fetched(url, "decompression_bomb", status, content_type, address=address)
+                if size > self.policy.max_bytes:
+                    return Fetched(url, "too_large", status, content_type, address=address)
                 if time.monotonic() > deadline:
                     return Fetched(url, "timeout", status, content_type, address=address)
                 chunks.append(chunk)

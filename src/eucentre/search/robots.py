@@ -42,7 +42,15 @@ class Rules:
         return min(float(value), 60.0) if value else 0.0
 
 
+# robots.txt could not be asked for because the address itself is refused: the fetch of the
+# URL will be refused for the same reason, and say so.
+UNREACHABLE_ADDRESS = 0
+ADDRESS_REFUSALS = ("private_address", "address_not_allowed", "dns_failure")
+
+
 def rules_from(status: int, body: str) -> Rules:
+    if status == UNREACHABLE_ADDRESS:
+        return Rules(None)
     if 200 <= status < 300:
         return Rules(Protego.parse(body[:MAX_ROBOTS_BYTES]))
     if 400 <= status < 500:
@@ -88,4 +96,6 @@ class RobotsCache:
             return fetched.status or 200, fetched.body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace")
         if fetched.outcome == "http_status" and fetched.status is not None:
             return fetched.status, ""
+        if fetched.outcome in ADDRESS_REFUSALS:
+            return UNREACHABLE_ADDRESS, ""
         return 599, ""  # unreachable: keep out until the next try
