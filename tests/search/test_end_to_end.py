@@ -152,7 +152,7 @@ def test_crawl_notice_resend_removal_and_reupload(settings, database, session_fa
             assert set(lines[0]) == {"url", "page", "md5", "pdq", "quality", "matches"}
             assert (summary.status, summary.pages, summary.media, summary.matched) == (
                 "finished",
-                4,
+                5,
                 5,
                 2,
             )
