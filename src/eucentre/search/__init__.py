@@ -21,4 +21,5 @@ MANIFEST = Manifest(
     navigation=(NavEntry(N_("Search"), "/staff/search", roles=STAFF),),
     blob_references=("eucentre.search.models:FoundMedia.blob_id",),
     models=("eucentre.search.models",),
+    demo=("eucentre.search.demo:load",),
 )
