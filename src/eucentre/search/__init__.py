@@ -15,7 +15,7 @@ MANIFEST = Manifest(
         Command(
             "search",
             "eucentre.search.cli:search_app",
-            help="Proactive search: crawl public websites for known material; verify removals.",
+            help="Proactive search: crawl websites, verify removals.",
         ),
     ),
     navigation=(NavEntry(N_("Search"), "/staff/search", roles=STAFF),),

@@ -15,7 +15,7 @@ from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, err_console, fail
 
 console = Console()
 search_app = typer.Typer(
-    help="Proactive search: crawl public websites for known material; verify removals.",
+    help="Proactive search: crawl websites, verify removals.",
     no_args_is_help=True,
     context_settings=GROUP_SETTINGS,
 )
