@@ -8,6 +8,7 @@ from datetime import timedelta
 from eucentre.auth import csrf
 from eucentre.auth import service as auth_service
 from eucentre.db import transaction
+from eucentre.kit.crypto import sha256_hex
 from eucentre.models import Role
 from eucentre.models.staff import AUTHORITY_OFFICER
 from eucentre.notices import intake
@@ -25,7 +26,7 @@ def sighting(url: str, *, indicator_ids=(1,), md5: str | None = None, **more) ->
         host_name=host,
         indicator_ids=indicator_ids,
         lists=("known_material",),
-        md5=md5 or ("%032x" % abs(hash(url)))[:32],
+        md5=md5 or sha256_hex(url)[:32],
         pdq="a" * 64,
         source="test",
         **more,
