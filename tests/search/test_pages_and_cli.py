@@ -35,10 +35,11 @@ class VictimHashes:
     md5s: set[str]
     name: str = "test-victims"
 
-    def match(self, session, media: HashedMedia) -> list[Found]:  # type: ignore[no-untyped-def]
-        if media.md5 in self.md5s:
-            return [Found(reference="request-1", distance=0, verified=False)]
-        return []
+    def match(self, session, media: list[HashedMedia]) -> list[list[Found]]:  # type: ignore[no-untyped-def]
+        return [
+            [Found(reference="request-1", distance=0, verified=False)] if m.md5 in self.md5s else []
+            for m in media
+        ]
 
 
 def test_unverified_matches_wait_for_an_analyst_who_confirms(

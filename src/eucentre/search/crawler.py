@@ -302,6 +302,8 @@ class Crawler:
             crawl = session.get(Crawl, crawl_id)
             assert crawl is not None
             now = utcnow()
+            media = [o.media for group in results for o in group if o.media is not None]
+            found = self._match_all(session, media)
             for group in results:
                 domain = group[0].claimed.domain
                 failures = frontier.domain_failures(session, domain)
@@ -311,7 +313,7 @@ class Crawler:
                     if row is None:
                         continue
                     backoff = self._record_one(
-                        session, crawl, row, outcome, scope, max_depth, failures, reports
+                        session, crawl, row, outcome, scope, max_depth, failures, reports, found
                     )
                     if backoff is not None:
                         failures += 1
@@ -341,6 +343,7 @@ class Crawler:
         max_depth: int,
         failures: int,
         reports: list[dict[str, Any]],
+        found: dict[int, list[tuple[str, Found]]],
     ) -> float | None:
         """Update the URL's row and the crawl's counts; the back-off to apply, if any."""
         now = utcnow()
@@ -392,8 +395,10 @@ class Crawler:
             self._enqueue(session, crawl, row, outcome.links, scope, max_depth, fetched.url)
         elif outcome.media is not None:
             crawl.media += 1
-            found = self._match(session, crawl, outcome.media, fetched)
-            reports.append(media_line(outcome.media, found))
+            matched = found.get(id(outcome.media), [])
+            if matched:
+                self._keep(session, crawl, outcome.media, fetched, matched)
+            reports.append(media_line(outcome.media, matched))
         elif outcome.media_error:
             row.outcome = outcome.media_error[:40]
         return None
@@ -423,12 +428,28 @@ class Crawler:
         if found:
             frontier.add(session, crawl.id, found, now=utcnow())
 
-    def _match(
-        self, session: Session, crawl: Crawl, media: HashedMedia, fetched: Fetched
-    ) -> list[tuple[str, Found]]:
-        found = [(m.name, f) for m in self.matchers for f in m.match(session, media)]
-        if not found:
-            return found  # nothing kept: the bytes go with this function's frame
+    def _match_all(
+        self, session: Session, media: list[HashedMedia]
+    ) -> dict[int, list[tuple[str, Found]]]:
+        """What each media item of the batch matched (keyed by the item's identity). Media
+        that matched nothing are dropped with the batch: their bytes are never stored."""
+        found: dict[int, list[tuple[str, Found]]] = {}
+        if not media:
+            return found
+        for matcher in self.matchers:
+            for item, hits in zip(media, matcher.match(session, media), strict=True):
+                if hits:
+                    found.setdefault(id(item), []).extend((matcher.name, f) for f in hits)
+        return found
+
+    def _keep(
+        self,
+        session: Session,
+        crawl: Crawl,
+        media: HashedMedia,
+        fetched: Fetched,
+        found: list[tuple[str, Found]],
+    ) -> None:
         crawl.matched += 1
         host_name = urls.host_of(media.url)
         stored = FoundMedia(
@@ -463,7 +484,6 @@ class Crawler:
         verified = [f for _, f in found if f.verified]
         if verified:
             intake.add_sighting(session, sighting_of(stored, verified))
-        return found
 
 
 def sighting_of(media: FoundMedia, found: Sequence[Found]) -> intake.Sighting:

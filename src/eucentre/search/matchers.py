@@ -33,9 +33,11 @@ class Found:
 
 
 class MediaMatcher(Protocol):
+    """Matches a batch of media (one crawler batch): per media item, what it matched."""
+
     name: str
 
-    def match(self, session: Session, media: HashedMedia) -> list[Found]: ...
+    def match(self, session: Session, media: Sequence[HashedMedia]) -> list[list[Found]]: ...
 
 
 def plugin_matchers(references: Sequence[str] = PLUGINS) -> list[MediaMatcher]:
@@ -62,10 +64,17 @@ class IndicatorMatcher:
     def __init__(self, index: LookupIndex) -> None:
         self.index = index
 
-    def match(self, session: Session, media: HashedMedia) -> list[Found]:
-        pairs = queries_of(media)
+    def match(self, session: Session, media: Sequence[HashedMedia]) -> list[list[Found]]:
+        # One look-up for the whole batch: a query per signal of each item, in one call.
+        owners: list[int] = []
+        pairs: list[tuple[Query, str]] = []
+        for position, item in enumerate(media):
+            for pair in queries_of(item):
+                owners.append(position)
+                pairs.append(pair)
+        found: list[dict[int, Found]] = [{} for _ in media]
         if not pairs:
-            return []
+            return [[] for _ in media]
         answers = distribution.lookup(
             session,
             index=self.index,
@@ -74,8 +83,8 @@ class IndicatorMatcher:
             organisation_id=None,
             context="crawl",
         )
-        best: dict[int, Found] = {}
-        for (query, label), hits in zip(pairs, answers, strict=True):
+        for owner, (query, label), hits in zip(owners, pairs, answers, strict=True):
+            best = found[owner]
             for hit in hits:
                 indicator = hit.indicator
                 known = best.get(indicator.id)
@@ -89,4 +98,4 @@ class IndicatorMatcher:
                     list_name=indicator.lists[0].name if indicator.lists else "",
                     details={"signal": query.signal, "variant": label or hit.variant},
                 )
-        return list(best.values())
+        return [list(best.values()) for best in found]
