@@ -304,12 +304,19 @@ class Crawler:
             now = utcnow()
             media = [o.media for group in results for o in group if o.media is not None]
             found = self._match_all(session, media)
+            # The batch's rows in one query.
+            rows = {
+                row.id: row
+                for row in frontier.rows(
+                    session, [o.claimed.id for group in results for o in group]
+                )
+            }
             for group in results:
                 domain = group[0].claimed.domain
                 failures = frontier.domain_failures(session, domain)
                 wait = max((o.delay for o in group), default=0.0)
                 for outcome in group:
-                    row = session.get(FrontierUrl, outcome.claimed.id)
+                    row = rows.get(outcome.claimed.id)
                     if row is None:
                         continue
                     backoff = self._record_one(

@@ -138,6 +138,12 @@ def claim(
     return claimed
 
 
+def rows(session: Session, ids: Sequence[int]) -> list[FrontierUrl]:
+    if not ids:
+        return []
+    return list(session.scalars(select(FrontierUrl).where(FrontierUrl.id.in_(list(ids)))))
+
+
 def release_domain(
     session: Session, domain: str, *, next_fetch_at: datetime, failures: int | None
 ) -> None:
