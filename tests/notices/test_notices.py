@@ -324,3 +324,27 @@ def test_holds_refuse_bad_input(world, session_factory) -> None:
                 secret=SECRET,
             )
         assert refused.value.code == "reason_required"
+
+
+def test_a_victims_case_learns_of_notices_and_removals_of_its_material(
+    world, session_factory
+) -> None:
+    from eucentre.notices import information
+
+    with transaction(session_factory) as session:
+        first = intake.add_sighting(
+            session, sighting("https://photos.example/v1.jpg", indicator_ids=(77,))
+        )
+        intake.add_sighting(
+            session, sighting("https://files.example/v2.jpg", indicator_ids=(77, 78))
+        )
+        intake.add_sighting(
+            session, sighting("https://photos.example/other.jpg", indicator_ids=(5,))
+        )
+        service.record_check(session, first, CheckResult("gone_404"))
+        found = information.for_indicators(session, [77])
+        assert [(f.status, f.urls, f.urls_removed) for f in found] == [
+            ("removed", 1, 1),
+            ("pending", 1, 0),
+        ]
+        assert information.for_indicators(session, [999]) == []

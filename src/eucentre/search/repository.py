@@ -53,3 +53,14 @@ def pending(session: Session, *, limit: int = 200) -> list[tuple[MediaMatch, Fou
         .limit(limit)
     )
     return [(m, f) for m, f in session.execute(query)]
+
+
+def kept_before(session: Session, cutoff: datetime, *, limit: int = 1000) -> list[FoundMedia]:
+    """Matched media whose kept copy is older than the cutoff (retention)."""
+    query = (
+        select(FoundMedia)
+        .where(FoundMedia.blob_id.is_not(None), FoundMedia.created_at < cutoff)
+        .order_by(FoundMedia.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -10,7 +10,6 @@ from eucentre.kit.time import utcnow
 from eucentre.platform.tasks import Periodic, Task, TaskContext
 from eucentre.search import repository
 from eucentre.search.crawler import policy_from
-from eucentre.search.models import FoundMedia
 from eucentre.search.recheck import recheck_due
 from eucentre.search.running import build_crawler, lookup_index
 
@@ -59,15 +58,7 @@ def forget_old_media(context: TaskContext) -> int:
     hashes and matches stay)."""
     cutoff = utcnow() - timedelta(days=context.settings.retention_days)
     with transaction(context.session_factory) as session:
-        from sqlalchemy import select
-
-        rows = list(
-            session.scalars(
-                select(FoundMedia)
-                .where(FoundMedia.blob_id.is_not(None), FoundMedia.created_at < cutoff)
-                .limit(1000)
-            )
-        )
+        rows = repository.kept_before(session, cutoff)
         blob_ids = [row.blob_id for row in rows if row.blob_id]
         for row in rows:
             row.blob_id = None
