@@ -60,7 +60,6 @@ def free_port() -> int:
 
 
 def build_site(root: Path, *, pages: int, per_page: int, size: int, hosts: list[str], port: int):
-    from PIL import Image
 
     from eucentre.demo.media import pattern
 
@@ -77,8 +76,12 @@ def build_site(root: Path, *, pages: int, per_page: int, size: int, hosts: list[
             (root / name).write_bytes(buffer.getvalue())
             images.append(f"http://{host}:{port}/{name}")
             links.append(f'<img src="/{name}" alt="">')
-        following = hosts[(n + 1) % len(hosts)]
-        nxt = f'<a href="http://{following}:{port}/p{n + 1}.html">next</a>' if n + 1 < pages else ""
+        # The first page of each host links to every page of that host: depth 1.
+        nxt = ""
+        if n < len(hosts):
+            nxt = "".join(
+                f'<a href="/p{m}.html">{m}</a>' for m in range(n, pages, len(hosts)) if m != n
+            )
         (root / f"p{n}.html").write_text(
             f"<html><body><h1>{n}</h1>{''.join(links)}{nxt}</body></html>"
         )
@@ -229,8 +232,9 @@ def main() -> None:
         rss_crawl = rss_mib()
 
         # The frontier: 100 000 URLs in the database, claimed in batches; memory stays flat.
-        from eucentre.kit.time import utcnow
         from datetime import timedelta
+
+        from eucentre.kit.time import utcnow
 
         with transaction(factory) as session:
             big = service.schedule(
@@ -270,30 +274,35 @@ def main() -> None:
         server.wait(timeout=10)
 
     n_pages, n_images = len(pages), len(images)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"{n_pages} pages x {args.images_per_page} JPEG {args.size}px, {args.domains} domain(s)"
+        f"machine: {machine}; {n_pages} pages x {args.images_per_page} JPEG {args.size}px, "
+        f"{args.domains} domain(s)"
     )
+
+    def row(name: str, seconds: float, pages_done: int | None, images_done: int) -> None:
+        pages_rate = f"{pages_done / seconds:>10.1f}" if pages_done is not None else " " * 10
+        ratio = floor_seconds / seconds
+        print(f"{name:<10}{seconds:>9.2f}{pages_rate}{images_done / seconds:>10.1f}{ratio:>8.2f}")
+
     print(f"{'run':<10}{'seconds':>9}{'pages/s':>10}{'images/s':>10}{'ratio':>8}")
-    print(
-        f"{'floor':<10}{floor_seconds:>9.2f}{n_pages / floor_seconds:>10.1f}{n_images / floor_seconds:>10.1f}{1.0:>8.2f}"
-    )
-    print(
-        f"{'hashing':<10}{hash_seconds:>9.2f}{'':>10}{n_images / hash_seconds:>10.1f}{floor_seconds / hash_seconds:>8.2f}"
-    )
-    print(
-        f"{'crawler':<10}{crawl_seconds:>9.2f}{summary.pages / crawl_seconds:>10.1f}{summary.media / crawl_seconds:>10.1f}{floor_seconds / crawl_seconds:>8.2f}"
-    )
+    row("floor", floor_seconds, n_pages, n_images)
+    row("hashing", hash_seconds, None, n_images)
+    row("crawler", crawl_seconds, summary.pages, summary.media)
+    per_image = 1000 * crawl_cpu / max(summary.media, 1)
     print(
         f"crawler: {summary.pages} pages, {summary.media} images, {summary.matched} matched; "
-        f"CPU {crawl_cpu:.2f} s ({1000 * crawl_cpu / max(summary.media, 1):.1f} ms/image; hashing alone "
-        f"{1000 * hash_cpu / n_images:.1f} ms/image) -> {summary.media / crawl_cpu:.0f} images per CPU-second"
+        f"CPU {crawl_cpu:.2f} s ({per_image:.1f} ms/image; hashing alone "
+        f"{1000 * hash_cpu / n_images:.1f} ms/image) -> "
+        f"{summary.media / crawl_cpu:.0f} images per CPU-second"
     )
     print(f"RSS: {rss_before:.0f} MiB before the crawl, {rss_crawl:.0f} MiB after")
+    most = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"frontier: {args.frontier} URLs inserted in {inserted:.1f} s; RSS {rss_frontier_before:.0f} -> "
-        f"{rss_frontier:.0f} MiB; {claimed} claimed in 20 claims ({1000 * claim_seconds / 20:.0f} ms each), "
-        f"RSS {rss_claimed:.0f} MiB; max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        f"frontier: {args.frontier} URLs inserted in {inserted:.1f} s; "
+        f"RSS {rss_frontier_before:.0f} -> {rss_frontier:.0f} MiB; {claimed} claimed in 20 "
+        f"claims ({1000 * claim_seconds / 20:.0f} ms each), RSS {rss_claimed:.0f} MiB; "
+        f"max RSS {most:.0f} MiB"
     )
     shutil.rmtree(work, ignore_errors=True)
 
