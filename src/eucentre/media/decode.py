@@ -26,9 +26,9 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from eucentre.media import errors
-from eucentre.media.formats import Format
-from eucentre.media.limits import DEFAULT_MAX_PIXELS
+from . import errors
+from .formats import Format
+from .limits import DEFAULT_MAX_PIXELS
 
 try:  # HEIF is optional at runtime: without the plugin HEIF files are unsupported.
     import pillow_heif

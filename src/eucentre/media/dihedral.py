@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eucentre.media.pdq import (
+from .pdq import (
     DCT_SIZE,
     PDQHash,
     col_pass,

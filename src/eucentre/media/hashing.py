@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from eucentre.media import errors
-from eucentre.media.decode import DecodedImage, decode_image
-from eucentre.media.digests import Digests, digest_bytes, digest_file, digest_stream
-from eucentre.media.dihedral import EXIF_ORIENTATION, TRANSFORMS, pdq_with_dihedral
-from eucentre.media.formats import SNIFF_BYTES, Format, extension_mismatch, looks_truncated, sniff
-from eucentre.media.limits import (
+from . import errors
+from .decode import DecodedImage, decode_image
+from .digests import Digests, digest_bytes, digest_file, digest_stream
+from .dihedral import EXIF_ORIENTATION, TRANSFORMS, pdq_with_dihedral
+from .formats import SNIFF_BYTES, Format, extension_mismatch, looks_truncated, sniff
+from .limits import (
     DEFAULT_DEDUPE_DISTANCE,
     DEFAULT_FPS,
     DEFAULT_MAX_FRAMES,
@@ -32,7 +32,7 @@ from eucentre.media.limits import (
     DEFAULT_MAX_PIXELS_PER_FRAME,
     DEFAULT_MAX_SECONDS,
 )
-from eucentre.media.pdq import (
+from .pdq import (
     QUALITY_INDICATOR_MIN,
     downsample_64,
     is_near_flat,
@@ -124,7 +124,7 @@ def _image_fields(image: DecodedImage, options: HashOptions) -> dict[str, Any]:
 
 def _video_fields(source: Any, options: HashOptions) -> dict[str, Any]:
     # PyAV takes a tenth of a second to import, which hashing only images need not pay.
-    from eucentre.media.video import hash_video
+    from .video import hash_video
 
     video = hash_video(
         source,

@@ -135,7 +135,7 @@ def use_jit() -> ModuleType:
     """Load the numba kernels now (and use them from now on): for processes that hash a lot."""
     global _jit
     if _jit is None:
-        from eucentre.media import pdq_jit
+        from . import pdq_jit
 
         _jit = pdq_jit
     return _jit

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from eucentre.media.pdq import DCT_SIZE, OUTPUT_SIZE
+from .pdq import DCT_SIZE, OUTPUT_SIZE
 
 
 @numba.njit(cache=True, nogil=True)
