@@ -8,8 +8,11 @@ from sqlalchemy import pool
 
 from eucentre.config import get_settings
 from eucentre.db import make_engine
+from eucentre.domains import installed
 from eucentre.models import Base
 
+# The domains that keep their models in their own folder (Manifest.models) add them here.
+installed().import_models()
 config = context.config
 target_metadata = Base.metadata
 

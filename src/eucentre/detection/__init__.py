@@ -8,7 +8,13 @@ from eucentre.platform.manifest import Command, Manifest
 MANIFEST = Manifest(
     name="detection",
     routers=("eucentre.detection.api:router",),
-    commands=(Command("detection", "eucentre.detection.cli:detection_app"),),
+    commands=(
+        Command(
+            "detection",
+            "eucentre.detection.cli:detection_app",
+            help="Private matching: list bundles and the matching service.",
+        ),
+    ),
     # Granted to the API keys of providers under a detection order.
     scopes={"provider": ("detection:read",)},
     blob_references=("eucentre.detection.models:DetectionBundle.blob_id",),

@@ -74,5 +74,13 @@ def _manifest() -> Any:
     from eucentre.platform.manifest import Command, Manifest
 
     return Manifest(
-        name="media", commands=(Command("hash", "eucentre.media.cli:hash_command", group=False),)
+        name="media",
+        commands=(
+            Command(
+                "hash",
+                "eucentre.media.cli:hash_command",
+                group=False,
+                help="Hash media files: MD5, SHA-256, and PDQ or vPDQ.",
+            ),
+        ),
     )
