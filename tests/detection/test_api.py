@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
+from eucentre_client import cli
 from sqlalchemy import select
 
 from eucentre.db import transaction
 from eucentre.models import AuditEntry, OrganisationKind
 from eucentre.psi import keys, reveal
 from eucentre.psi.bundle import parse
-from eucentre_client import cli
 from tests.detection.helpers import publish, twice_sourced
 from tests.factories import make_key, make_organisation
 from tests.indicators.helpers import candidate, random_pdq

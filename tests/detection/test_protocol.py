@@ -187,7 +187,9 @@ def test_truncated_vouchers_name_the_part(cut: int, message: str) -> None:
 
 def test_a_lookup_that_is_not_a_point_is_refused() -> None:
     _, bundle = setup([random_record()])
-    raw = bytearray(device.make(Account.create(threshold=5), bundle, random_record(), "a").to_bytes())
+    raw = bytearray(
+        device.make(Account.create(threshold=5), bundle, random_record(), "a").to_bytes()
+    )
     raw[31:63] = b"\xff" * 32
     with pytest.raises(VoucherError, match="lookup 0: Q is not a valid"):
         from_bytes(bytes(raw))

@@ -18,9 +18,7 @@ T = 6
 @pytest.fixture
 def world(live, session_factory):
     # Seeds 0-9 are the listed ("known") images; everything else is benign.
-    made = build_world(
-        live, session_factory, listed=[png(seed) for seed in range(10)], threshold=T
-    )
+    made = build_world(live, session_factory, listed=[png(seed) for seed in range(10)], threshold=T)
     yield made
     made.server.should_exit = True
 
@@ -66,9 +64,7 @@ def test_above_the_threshold_the_matches_are_reported(world, session_factory) ->
     assert len(found) == 1
     with transaction(session_factory) as session:
         hashes = set(
-            session.scalars(
-                select(ReportItemHash.value).where(ReportItemHash.signal == "pdq")
-            )
+            session.scalars(select(ReportItemHash.value).where(ReportItemHash.signal == "pdq"))
         )
     from eucentre.media.hashing import hash_bytes
 

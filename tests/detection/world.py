@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from eucentre_client.psi.account import Account
+from eucentre_client.psi.bundle import parse
+from eucentre_client.psi.device import make
+from eucentre_client.psi.voucher import to_line
+from eucentre_client.vouchering import hash_image
 
 from eucentre.db import transaction
 from eucentre.detection.matching.app import create_service_app
@@ -19,11 +24,6 @@ from eucentre.detection.matching.matcher import Matcher
 from eucentre.detection.matching.reporting import Reporter
 from eucentre.detection.matching.store import Store
 from eucentre.models import OrganisationKind
-from eucentre_client.psi.account import Account
-from eucentre_client.psi.bundle import parse
-from eucentre_client.psi.device import make
-from eucentre_client.psi.voucher import to_line
-from eucentre_client.vouchering import hash_image
 from tests.conftest import serve_in_thread
 from tests.detection.helpers import list_image, publish
 from tests.factories import make_key, make_organisation

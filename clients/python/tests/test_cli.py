@@ -8,12 +8,11 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
-
 from eucentre_client import cli
 from eucentre_client.psi import bundle as bundles
 from eucentre_client.psi import group, keys
 from eucentre_client.psi.voucher import from_json
+from PIL import Image
 
 
 def image(path: Path, seed: int) -> Path:

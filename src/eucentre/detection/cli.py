@@ -48,16 +48,21 @@ def publish(
 def serve(
     centre: str = typer.Option(..., "--centre", help="The Centre's base URL."),
     api_key: str = typer.Option(
-        ..., "--api-key", envvar="EUCENTRE_DETECTION_API_KEY",
+        ...,
+        "--api-key",
+        envvar="EUCENTRE_DETECTION_API_KEY",
         help="A provider key with detection:read and reports:write.",
     ),  # fmt: skip
     token: str = typer.Option(
-        ..., "--token", envvar="EUCENTRE_DETECTION_TOKEN",
+        ...,
+        "--token",
+        envvar="EUCENTRE_DETECTION_TOKEN",
         help="The bearer token the provider's own servers send.",
     ),  # fmt: skip
     database: Path = typer.Option(Path("matching.sqlite3"), "--database", help="Its own store."),
-    threshold: int = typer.Option(30, "--threshold", min=2, max=255,
-                                  help="Distinct indicators an account must match."),  # fmt: skip
+    threshold: int = typer.Option(
+        30, "--threshold", min=2, max=255, help="Distinct indicators an account must match."
+    ),  # fmt: skip
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8900, "--port"),
 ) -> None:

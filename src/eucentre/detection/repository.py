@@ -63,7 +63,9 @@ def latest(session: Session) -> DetectionBundle | None:
 
 
 def by_version(session: Session, version: int) -> DetectionBundle | None:
-    return session.scalars(select(DetectionBundle).where(DetectionBundle.version == version)).first()
+    return session.scalars(
+        select(DetectionBundle).where(DetectionBundle.version == version)
+    ).first()
 
 
 def history(session: Session) -> list[DetectionBundle]:

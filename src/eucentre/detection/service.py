@@ -57,11 +57,11 @@ def publish(
     """Build and record the next bundle version from the indicators eligible now."""
     version = repository.next_version(session)
     chosen = [
-        c for c in repository.verified_candidates(session) if eligibility.eligible(c.signal, c.sources)
+        c
+        for c in repository.verified_candidates(session)
+        if eligibility.eligible(c.signal, c.sources)
     ]
-    band_spec = (
-        keys.Bands.generate(version, bands, band_bits, bands_needed) if tolerant else None
-    )
+    band_spec = keys.Bands.generate(version, bands, band_bits, bands_needed) if tolerant else None
     lookup_keys = [k for c in chosen for k in keys.indicator_keys(c.signal, c.value, band_spec)]
     per_media: dict[str, int] = defaultdict(int)
     for candidate in chosen:
@@ -99,7 +99,9 @@ def publish(
 
 
 def bundle_record(session: Session, version: int | None) -> DetectionBundle:
-    found = repository.latest(session) if version is None else repository.by_version(session, version)
+    found = (
+        repository.latest(session) if version is None else repository.by_version(session, version)
+    )
     if found is None:
         raise errors.NotFound(
             "no detection bundle has been published" if version is None else f"no bundle {version}",
@@ -112,7 +114,9 @@ def bundle_bytes(blobs: BlobStore, record: DetectionBundle) -> bytes:
     try:
         return blobs.get(record.blob_id)
     except BlobNotFound as exc:
-        raise errors.Gone(f"bundle {record.version} is no longer stored", code="bundle_gone") from exc
+        raise errors.Gone(
+            f"bundle {record.version} is no longer stored", code="bundle_gone"
+        ) from exc
 
 
 def load(blobs: BlobStore, record: DetectionBundle) -> Bundle:

@@ -161,9 +161,7 @@ def parse(data: bytes, *, expected_root: str | None = None) -> Bundle:
         raise BundleError("bundle segment out of range")
     table = data[start + length :]
     if len(table) != 3 * segment * group.POINT_BYTES:
-        raise BundleError(
-            f"bundle table is {len(table)} bytes, the header says {3 * segment * 32}"
-        )
+        raise BundleError(f"bundle table is {len(table)} bytes, the header says {3 * segment * 32}")
     bundle = Bundle(header=header, header_bytes=header_bytes, table=table)
     if expected_root is not None:
         bundle.verify(expected_root)

@@ -76,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BundleError as exc:
         return _fail(exc.code, str(exc))
     if args.command == "verify":
-        print(json.dumps({"version": bundle.version, "root": bundle.root, "keys": bundle.header["keys"]}))
+        print(
+            json.dumps(
+                {"version": bundle.version, "root": bundle.root, "keys": bundle.header["keys"]}
+            )
+        )
         return 0
     try:
         account = Account.load(args.state)

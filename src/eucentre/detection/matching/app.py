@@ -86,7 +86,9 @@ def create_service_app(matcher: Matcher, reporter: Reporter | None, *, token: st
         try:
             text = raw.decode()
         except UnicodeDecodeError:
-            raise errors.UnprocessableEntity("JSON Lines in UTF-8", code="voucher_malformed") from None
+            raise errors.UnprocessableEntity(
+                "JSON Lines in UTF-8", code="voucher_malformed"
+            ) from None
         items = parse_lines(text)
         receipt = await run_in_threadpool(matcher.receive, account, items)
         if receipt.revealed and reporter is not None:

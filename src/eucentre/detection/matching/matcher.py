@@ -112,7 +112,9 @@ class Matcher:
             try:
                 keyed = self.keyring.get(voucher.bundle_version)
             except UnknownBundle as exc:
-                raise errors.Conflict({"line": number, "message": str(exc)}, code="unknown_bundle")
+                raise errors.Conflict(
+                    {"line": number, "message": str(exc)}, code="unknown_bundle"
+                ) from None
             opened.append((voucher, reveal.open_voucher(voucher, keyed.alpha, keyed.bundle)))
         with self.store.transaction() as db:
             ids = [v.id for v in vouchers]
@@ -145,8 +147,9 @@ class Matcher:
             (account,),
         ).fetchall()
         items = [
-            reveal.Opened(voucher_id=r[0], body=Body.from_bytes(r[1]), exact_openings=0,
-                          band_openings=0)  # fmt: skip
+            reveal.Opened(
+                voucher_id=r[0], body=Body.from_bytes(r[1]), exact_openings=0, band_openings=0
+            )  # fmt: skip
             for r in rows
         ]
         if inner_key is None:
@@ -206,11 +209,18 @@ class Matcher:
 
 
 def _inner_json(inner: Inner) -> dict[str, Any]:
-    return {"md5": inner.md5, "sha256": inner.sha256, "pdq": list(inner.pdq), "quality": inner.quality}
+    return {
+        "md5": inner.md5,
+        "sha256": inner.sha256,
+        "pdq": list(inner.pdq),
+        "quality": inner.quality,
+    }
 
 
 def _inner_from(data: dict[str, Any]) -> Inner:
-    return Inner(md5=data["md5"], sha256=data["sha256"], pdq=tuple(data["pdq"]), quality=data["quality"])
+    return Inner(
+        md5=data["md5"], sha256=data["sha256"], pdq=tuple(data["pdq"]), quality=data["quality"]
+    )
 
 
 def new_reference() -> str:

@@ -45,10 +45,16 @@ def distinct_groups(matches: Sequence[list[tuple[str, str]]]) -> int:
     return len({find(i) for i, values in enumerate(matches) if values})
 
 
-def report_body(account: str, version: int, images: Sequence[tuple[Inner, list[tuple[str, str]]]]) -> dict[str, Any]:
+def report_body(
+    account: str, version: int, images: Sequence[tuple[Inner, list[tuple[str, str]]]]
+) -> dict[str, Any]:
     hashes: list[dict[str, str]] = []
     for inner, matched in images:
-        for signal, value in [("md5", inner.md5), ("sha256", inner.sha256), ("pdq", inner.pdq[0])] + matched:
+        for signal, value in [
+            ("md5", inner.md5),
+            ("sha256", inner.sha256),
+            ("pdq", inner.pdq[0]),
+        ] + matched:
             hashes.append({"signal": signal, "value": value})
     return {
         "provider_reference": new_reference(),
