@@ -59,7 +59,11 @@ class Manifest:
     - implied_scopes: a scope that includes others (older keys keep working);
     - blob_references: "module:Model.column" of every column that holds a blob id, so the orphan
       sweep never deletes a blob a record still names;
-    - models: modules of SQLAlchemy models kept in the domain's own folder (for Alembic).
+    - models: modules of SQLAlchemy models kept in the domain's own folder (for Alembic);
+    - hooks: named extension points another domain offers ("reports.assessed"), each with the
+      references of this domain's callables for it, so the offering domain calls them without
+      importing this one (what a point's callables take and return is documented where the
+      point is offered).
     """
 
     name: str
@@ -72,6 +76,7 @@ class Manifest:
     implied_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blob_references: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
+    hooks: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load(packages: Iterable[str]) -> Domains:
@@ -156,6 +161,12 @@ class Domains:
             resolve(ref) for manifest in self.manifests for ref in manifest.blob_references
         )
 
+    def hooks(self, point: str) -> tuple[Any, ...]:
+        """The callables the domains registered for an extension point, in domain order."""
+        return tuple(
+            resolve(ref) for manifest in self.manifests for ref in manifest.hooks.get(point, ())
+        )
+
     def import_models(self) -> None:
         for manifest in self.manifests:
             for module_name in manifest.models:
@@ -167,6 +178,7 @@ class Domains:
         for manifest in self.manifests:
             refs += [*manifest.routers, *manifest.outbox, *manifest.blob_references]
             refs += [command.reference for command in manifest.commands]
+            refs += [ref for point in manifest.hooks.values() for ref in point]
         return refs
 
 
