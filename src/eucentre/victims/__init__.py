@@ -2,7 +2,7 @@
 PIN, matching against every report and indicator, a review-first list for providers, and the
 person's right to know what happened (Art. 20 of the 2022 proposal). See docs/victims.md."""
 
-from eucentre.platform.manifest import Manifest, N_, NavEntry
+from eucentre.platform.manifest import N_, Manifest, NavEntry
 
 READERS = frozenset({"analyst", "senior_analyst", "auditor"})
 

@@ -133,7 +133,8 @@ def _sealed_contact(secret: bytes, contact: str | None) -> bytes | None:
 def _add(session: Session, case: VictimCase, new: Sequence[SubmittedHash]) -> int:
     held = {(h.signal, h.value) for h in repository.hashes(session, case.id)}
     fresh = [h for h in new if (h.signal, h.value) not in held]
-    hashes.check_count(len(held) + len(fresh)) if fresh else None
+    if fresh:
+        hashes.check_count(len(held) + len(fresh))
     now = utcnow()
     for submitted in fresh:
         row = VictimHash(
