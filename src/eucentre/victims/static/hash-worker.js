@@ -11,7 +11,7 @@
 // the problem, for the page to decide; the page never sends a PDQ that has a problem.
 // Videos get MD5 and SHA-256 only (vPDQ in the browser is out of scope).
 
-import { decodeImage, HEAD_BYTES, isGrey, sniffKind } from "./image.js";
+import { decodeImage, HEAD_BYTES, pixelReading, roundedLuma, sniffKind } from "./image.js";
 import { Md5 } from "./md5.js";
 import { pdqOfStrips, QUALITY_INDICATOR_MIN } from "./pdq.js";
 import { Sha256 } from "./sha256.js";
@@ -55,6 +55,20 @@ function ones(hex) {
   return count;
 }
 
+// PDQ of decoded pixels read the way the server reads the file (see image.js pixelReading).
+export async function pdqOfImage(image, reading) {
+  const { width, height } = image;
+  if (reading === "grey") return pdqOfStrips(image.readRows, width, height, 4, 1);
+  if (reading === "rgb") return pdqOfStrips(image.readRows, width, height, 4, 3);
+  let grey = null;
+  const readGrey = (visit) =>
+    image.readRows((rgba, y0, rowCount, rowBytes) => {
+      grey ??= new Uint8Array(width * rowCount);
+      return visit(roundedLuma(rgba, rowCount, rowBytes, width, grey), y0, rowCount, width);
+    });
+  return pdqOfStrips(readGrey, width, height, 1, 1);
+}
+
 // PDQ of an image file as the browser displays it: {pdq, quality, problem, exact}.
 export async function hashImage(file, head) {
   let image;
@@ -64,8 +78,7 @@ export async function hashImage(file, head) {
     return { pdq: null, quality: null, problem: "undecodable", exact: false };
   }
   try {
-    const channels = isGrey(head) ? 1 : 3;
-    const result = await pdqOfStrips(image.readRows, image.width, image.height, 4, channels);
+    const result = await pdqOfImage(image, pixelReading(head));
     const bitsSet = ones(result.hash);
     let problem = null;
     if (result.quality < QUALITY_INDICATOR_MIN) problem = "low-quality";

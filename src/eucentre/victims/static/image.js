@@ -46,33 +46,55 @@ export function sniffKind(head, type = "") {
   return "other";
 }
 
-// True when the server reads the picture as one grey channel (Pillow modes 1, L, LA, I;16):
-// grey PNGs (colour types 0 and 4) and one-component JPEGs. The browser always hands back
-// RGBA, with R = G = B for those, and hashing one of the three reproduces the server's
-// arithmetic exactly, where weighting three equal channels would round differently.
-export function isGrey(head) {
+function jpegComponents(head) {
+  // Walk the JPEG markers to the frame header (SOFn), which gives the component count.
+  let p = 2;
+  while (p + 9 < head.length) {
+    if (head[p] !== 0xff) return 0;
+    const marker = head[p + 1];
+    if (marker === 0xff) {
+      p += 1;
+      continue;
+    }
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame) return head[p + 9];
+    if (marker === 0xda || marker === 0xd9) return 0;
+    p += 2 + ((head[p + 2] << 8) | head[p + 3]);
+  }
+  return 0;
+}
+
+// How the server reads this file's pixels, so that the browser's RGBA are hashed the same way:
+//   "grey": one grey channel (Pillow modes 1, L, LA, I;16: grey PNGs, one-component JPEGs).
+//           The browser hands back R = G = B; hashing one of them reproduces the server's
+//           arithmetic exactly, where weighting three equal channels would round differently.
+//   "luma": a colour JPEG, whose luminance plane (Y) the server decodes directly. The browser
+//           only gives the RGB converted from Y, Cb and Cr, but Y is an integer and the
+//           conversion keeps Y = 0.299 R + 0.587 G + 0.114 B to within the rounding of R, G
+//           and B (less than 0.5), so rounding that sum recovers the server's Y exactly, except
+//           where a channel was clipped at 0 or 255.
+//   "rgb":  everything else: R, G and B weighted after the filter, as the server does.
+export function pixelReading(head) {
   if (head[0] === 0x89 && ascii(head, 12, 16) === "IHDR") {
     const colourType = head[25];
-    return colourType === 0 || colourType === 4;
+    return colourType === 0 || colourType === 4 ? "grey" : "rgb";
   }
-  if (head[0] === 0xff && head[1] === 0xd8) {
-    // Walk the JPEG markers to the frame header (SOFn), which gives the component count.
-    let p = 2;
-    while (p + 9 < head.length) {
-      if (head[p] !== 0xff) return false;
-      const marker = head[p + 1];
-      if (marker === 0xff) {
-        p += 1;
-        continue;
-      }
-      const length = (head[p + 2] << 8) | head[p + 3];
-      const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-      if (isFrame) return head[p + 9] === 1;
-      if (marker === 0xda || marker === 0xd9) return false;
-      p += 2 + length;
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) {
+    const components = jpegComponents(head);
+    if (components === 1) return "grey";
+    if (components === 3) return "luma";
+  }
+  return "rgb";
+}
+
+// The rounded luminance of RGBA rows as one byte per pixel (the "luma" reading above).
+export function roundedLuma(rgba, rowCount, rowBytes, width, out) {
+  for (let r = 0; r < rowCount; r++) {
+    for (let x = 0, p = r * rowBytes, o = r * width; x < width; x++, p += 4, o++) {
+      out[o] = Math.round(0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2]);
     }
   }
-  return false;
+  return out;
 }
 
 const BITMAP_OPTIONS = {
