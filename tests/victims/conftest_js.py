@@ -227,7 +227,11 @@ def decoded_in_page(page: Any, index: int) -> dict[str, Any]:
     (H, W, 4) RGBA or (H, W) grey array, and its PDQ of them."""
     out = page.evaluate(DECODE_IN_PAGE, ["#files", index])
     raw = np.frombuffer(base64.b64decode(out["pixels"]), dtype=np.uint8)
-    shape = (out["height"], out["width"], 4) if out["reading"] == "rgb" else (out["height"], out["width"])
+    shape = (
+        (out["height"], out["width"], 4)
+        if out["reading"] == "rgb"
+        else (out["height"], out["width"])
+    )
     out["pixels"] = raw.reshape(shape)
     return out
 
@@ -247,11 +251,16 @@ def pattern(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
         angle = rng.uniform(0, np.pi)
         ramp = (xx * np.cos(angle) + yy * np.sin(angle)) / max(width, height)
         base = np.stack([ramp * rng.uniform(80, 255) + rng.uniform(0, 60) for _ in range(3)], -1)
-        base += 40 * np.sin(xx / rng.uniform(7, 40))[..., None] * np.cos(yy / rng.uniform(9, 50))[..., None]
+        base += (
+            40
+            * np.sin(xx / rng.uniform(7, 40))[..., None]
+            * np.cos(yy / rng.uniform(9, 50))[..., None]
+        )
     elif kind == 1:  # smooth noise
         small = rng.random((int(rng.integers(3, 12)), int(rng.integers(3, 12)), 3)) * 255
         base = np.asarray(
-            Image.fromarray(small.astype(np.uint8)).resize((width, height), Image.BICUBIC), dtype=np.float64
+            Image.fromarray(small.astype(np.uint8)).resize((width, height), Image.BICUBIC),
+            dtype=np.float64,
         )
     elif kind == 2:  # shapes
         img = Image.new("RGB", (width, height), tuple(int(v) for v in rng.integers(0, 256, 3)))
@@ -260,7 +269,9 @@ def pattern(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
             x0, x1 = sorted(rng.integers(0, width, 2).tolist())
             y0, y1 = sorted(rng.integers(0, height, 2).tolist())
             colour = tuple(int(v) for v in rng.integers(0, 256, 3))
-            (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x0, y0, x1 + 2, y1 + 2), fill=colour)
+            (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(
+                (x0, y0, x1 + 2, y1 + 2), fill=colour
+            )
         base = np.asarray(img, dtype=np.float64)
     else:  # stripes and rings
         cx, cy = rng.uniform(0, width), rng.uniform(0, height)
@@ -273,6 +284,14 @@ def pattern(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
             ],
             -1,
         )
+    # Texture at about the scale PDQ samples (a 64x64 grid), so most pictures have the
+    # quality >= 80 of a photograph, and a little pixel noise.
+    cells = (int(rng.integers(12, 40)), int(rng.integers(12, 40)), 3)
+    texture = Image.fromarray((rng.random(cells) * 255).astype(np.uint8)).resize(
+        (width, height), Image.BICUBIC
+    )
+    amount = rng.uniform(0.05, 0.45)
+    base = 0.7 * base + amount * (np.asarray(texture, dtype=np.float64) - 128) + 40
     base += rng.normal(0, 6, base.shape)
     return np.clip(np.round(base), 0, 255).astype(np.uint8)
 
@@ -325,11 +344,17 @@ def _makers() -> list[tuple[str, Maker]]:
         h, w = rgb.shape[:2]
         alpha = np.clip(np.linspace(-80, 330, w)[None, :] + rng.normal(0, 30, (h, 1)), 0, 255)
         rgba = np.dstack([rgb, alpha.astype(np.uint8)])
-        return Sample(_save(Image.fromarray(rgba, "RGBA"), base.with_suffix(".png")), family, "pdq", True)
+        return Sample(
+            _save(Image.fromarray(rgba, "RGBA"), base.with_suffix(".png")), family, "pdq", True
+        )
 
-    def grey_alpha_png(base: Path, rgb: np.ndarray, rng: np.random.Generator, family: str) -> Sample:
+    def grey_alpha_png(
+        base: Path, rgb: np.ndarray, rng: np.random.Generator, family: str
+    ) -> Sample:
         h, w = rgb.shape[:2]
-        la = np.dstack([np.asarray(Image.fromarray(rgb).convert("L")), rng.integers(0, 256, (h, w))])
+        la = np.dstack(
+            [np.asarray(Image.fromarray(rgb).convert("L")), rng.integers(0, 256, (h, w))]
+        )
         img = Image.fromarray(la.astype(np.uint8), "LA")
         return Sample(_save(img, base.with_suffix(".png")), family, "pdq", True)
 
@@ -346,7 +371,12 @@ def _makers() -> list[tuple[str, Maker]]:
     def exif_jpeg(orientation: int) -> Maker:
         def make(base: Path, rgb: np.ndarray, rng: np.random.Generator, family: str) -> Sample:
             img = Image.fromarray(rgb)
-            path = _save(img, base.with_suffix(".jpg"), quality=int(rng.integers(80, 96)), exif=_exif(orientation))
+            path = _save(
+                img,
+                base.with_suffix(".jpg"),
+                quality=int(rng.integers(80, 96)),
+                exif=_exif(orientation),
+            )
             return Sample(path, family, "pdq_oriented", False)
 
         return make
@@ -358,7 +388,9 @@ def _makers() -> list[tuple[str, Maker]]:
     def grey16_png(base: Path, rgb: np.ndarray, rng: np.random.Generator, family: str) -> Sample:
         grey = np.asarray(Image.fromarray(rgb).convert("L"), dtype=np.float64)
         wide = np.clip(grey * 257 + rng.normal(0, 90, grey.shape), 0, 65535).astype(np.uint16)
-        return Sample(_save(Image.fromarray(wide), base.with_suffix(".png")), family, "pdq_displayed", False)
+        return Sample(
+            _save(Image.fromarray(wide), base.with_suffix(".png")), family, "pdq_displayed", False
+        )
 
     def rgb16_png(base: Path, rgb: np.ndarray, rng: np.random.Generator, family: str) -> Sample:
         # Pillow writes no 16-bit RGB, so the PNG is put together here from its chunks.
@@ -376,6 +408,11 @@ def _makers() -> list[tuple[str, Maker]]:
         img = Image.fromarray(rgb)
         return Sample(_save(img, base.with_suffix(".webp"), lossless=True), family, "pdq", True)
 
+    def avif(base: Path, rgb: np.ndarray, rng: np.random.Generator, family: str) -> Sample:
+        img = Image.fromarray(rgb)
+        path = _save(img, base.with_suffix(".avif"), quality=int(rng.integers(80, 96)), speed=8)
+        return Sample(path, family, "pdq", False)
+
     makers: list[tuple[str, Maker]] = [
         ("png", png),
         ("png-grey", grey_png),
@@ -388,6 +425,7 @@ def _makers() -> list[tuple[str, Maker]]:
         ("png-16-rgb", rgb16_png),
         ("jpeg-cmyk", cmyk_jpeg),
         ("webp-lossless", webp_lossless),
+        ("avif", avif),
     ]
     makers += [(f"jpeg-exif-{o}", exif_jpeg(o)) for o in range(1, 9)]
     return makers
@@ -400,7 +438,9 @@ def _png16(pixels: np.ndarray) -> bytes:
     height, width, _ = pixels.shape
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     rows = b"".join(b"\x00" + pixels[y].tobytes() for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0)

@@ -23,24 +23,40 @@ function ascii(head, start, end) {
   return String.fromCharCode(...head.subarray(start, end));
 }
 
-// "image", "video" or "other", from the first bytes (what the file is), then its type (what
-// the operating system says it is, for formats we do not sniff).
+const HEIF_BRANDS = new Set(["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "mif2"]);
+const AVIF_BRANDS = new Set(["avif", "avis"]);
+
+// An ISO media file (ftyp box) is a still picture or a video by its brands, as the server's
+// media/formats.py tells them apart.
+function isoKind(head) {
+  const size = ((head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3]) >>> 0;
+  const major = ascii(head, 8, 12);
+  const brands = new Set([major]);
+  const end = size >= 16 ? Math.min(size, head.length) : 16;
+  for (let i = 16; i + 4 <= end; i += 4) brands.add(ascii(head, i, i + 4));
+  const any = (set) => [...brands].some((brand) => set.has(brand));
+  if (any(AVIF_BRANDS)) return "image";
+  if (HEIF_BRANDS.has(major) || (any(HEIF_BRANDS) && !brands.has("isom") && !brands.has("mp42"))) return "image";
+  return "video";
+}
+
+// "image", "video" or "other", from the first bytes (what the file is, as the server sniffs
+// it), then from its type (what the operating system says, for formats not sniffed here).
 export function sniffKind(head, type = "") {
   const starts = (...bytes) => bytes.every((b, i) => head[i] === b);
   if (starts(0xff, 0xd8, 0xff)) return "image";
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image";
   if (ascii(head, 0, 4) === "GIF8") return "image";
   if (ascii(head, 0, 2) === "BM") return "image";
+  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return "image"; // TIFF
   if (ascii(head, 0, 4) === "RIFF" && ascii(head, 8, 12) === "WEBP") return "image";
   if (ascii(head, 0, 4) === "RIFF" && ascii(head, 8, 12) === "AVI ") return "video";
-  if (starts(0x1a, 0x45, 0xdf, 0xa3)) return "video"; // Matroska / WebM
-  if (ascii(head, 4, 8) === "ftyp") {
-    const brand = ascii(head, 8, 12);
-    if (["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis"].includes(brand)) {
-      return brand === "avis" || brand === "msf1" || brand === "hevc" || brand === "hevx" ? "video" : "image";
-    }
-    return "video"; // isom, mp41, mp42, qt, 3gp...: the ISO media family
-  }
+  if (ascii(head, 4, 8) === "ftyp" && head.length >= 12) return isoKind(head);
+  if (starts(0x1a, 0x45, 0xdf, 0xa3)) return "video"; // Matroska, WebM
+  if (starts(0x00, 0x00, 0x01, 0xba)) return "video"; // MPEG program stream
+  if (head[0] === 0x47 && head[188] === 0x47) return "video"; // MPEG transport stream
+  if (ascii(head, 0, 3) === "FLV" || ascii(head, 0, 4) === "OggS") return "video";
+  if (starts(0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11)) return "video"; // ASF, WMV
   if (IMAGE_TYPES.has(type)) return "image";
   if (type.startsWith("video/")) return "video";
   return "other";
