@@ -6,8 +6,9 @@
 //      {id, type: "result", name, size, md5, sha256, pdq, quality, kind, problem}
 //      {id, type: "error"}                   the file could not be read at all
 // kind is "image" | "video" | "other"; problem is null, "low-quality" (PDQ quality <= 49),
-// "degenerate" (a hash decided by rounding: flat or perfectly symmetric pictures) or
-// "undecodable" (an image this browser cannot decode). pdq and quality are reported whatever
+// "degenerate" (a PDQ the server would refuse as not a picture's, or decided by rounding, as
+// for perfectly symmetric pictures; or an empty file, whose digests every empty file shares)
+// or "undecodable" (an image this browser cannot decode: its digests are still good). pdq and quality are reported whatever
 // the problem, for the page to decide; the page never sends a PDQ that has a problem.
 // Videos get MD5 and SHA-256 only (vPDQ in the browser is out of scope).
 
@@ -55,6 +56,15 @@ function ones(hex) {
   return count;
 }
 
+// The server refuses (rules/victims.py) a PDQ with fewer than 64 or more than 192 ones, or made
+// of one or two repeated 16-bit words: not a picture's hash.
+export function degeneratePdq(hex) {
+  const bitsSet = ones(hex);
+  const words = new Set();
+  for (let i = 0; i < hex.length; i += 4) words.add(hex.slice(i, i + 4));
+  return bitsSet < 64 || bitsSet > 192 || words.size <= 2;
+}
+
 // PDQ of decoded pixels read the way the server reads the file (see image.js pixelReading).
 export async function pdqOfImage(image, reading) {
   const { width, height } = image;
@@ -79,10 +89,9 @@ export async function hashImage(file, head) {
   }
   try {
     const result = await pdqOfImage(image, pixelReading(head));
-    const bitsSet = ones(result.hash);
     let problem = null;
     if (result.quality < QUALITY_INDICATOR_MIN) problem = "low-quality";
-    else if (result.unstable || bitsSet === 0 || bitsSet === 256) problem = "degenerate";
+    else if (result.unstable || degeneratePdq(result.hash)) problem = "degenerate";
     return { pdq: result.hash, quality: result.quality, problem, exact: image.exact };
   } finally {
     image.close();
@@ -93,8 +102,10 @@ export async function hashFile(file, onProgress) {
   const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
   const kind = sniffKind(head, file.type);
   const { md5, sha256 } = await digestFile(file, onProgress);
-  const record = { name: file.name, size: file.size, md5, sha256, pdq: null, quality: null, kind, problem: null };
-  if (kind === "image") {
+  // Every empty file has the same digests: they would match countless unrelated files.
+  const problem = file.size === 0 ? "degenerate" : null;
+  const record = { name: file.name, size: file.size, md5, sha256, pdq: null, quality: null, kind, problem };
+  if (kind === "image" && file.size > 0) {
     const image = await hashImage(file, head);
     record.pdq = image.pdq;
     record.quality = image.quality;
