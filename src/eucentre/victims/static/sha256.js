@@ -25,7 +25,7 @@ export class Sha256 {
     this.block = new Uint8Array(64);
     this.filled = 0;
     this.length = 0; // total bytes (a double, exact up to 2^53)
-    this.schedule = new Int32Array(64);
+    this.schedule = new Int32Array(16);
     this.done = false;
   }
 
@@ -52,18 +52,13 @@ export class Sha256 {
     return this;
   }
 
+  // One 64-byte block. The message schedule is computed as the rounds need it, in a rolling
+  // window of 16 words, which keeps the working set in registers.
   compress(bytes, offset) {
     const w = this.schedule;
     for (let i = 0; i < 16; i++) {
       const p = offset + 4 * i;
       w[i] = (bytes[p] << 24) | (bytes[p + 1] << 16) | (bytes[p + 2] << 8) | bytes[p + 3];
-    }
-    for (let i = 16; i < 64; i++) {
-      const x = w[i - 15];
-      const y = w[i - 2];
-      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
     }
     const st = this.state;
     let a = st[0];
@@ -75,12 +70,28 @@ export class Sha256 {
     let g = st[6];
     let h = st[7];
     for (let i = 0; i < 64; i++) {
-      const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const choose = (e & f) ^ (~e & g);
-      const t1 = (h + s1 + choose + K[i] + w[i]) | 0;
-      const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const majority = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (s0 + majority) | 0;
+      let word;
+      if (i < 16) {
+        word = w[i];
+      } else {
+        const x = w[(i + 1) & 15];
+        const y = w[(i + 14) & 15];
+        const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+        const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+        word = (w[i & 15] + s0 + w[(i + 9) & 15] + s1) | 0;
+        w[i & 15] = word;
+      }
+      const t1 =
+        (h +
+          (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+          (g ^ (e & (f ^ g))) +
+          K[i] +
+          word) |
+        0;
+      const t2 =
+        ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
+          ((a & b) | (c & (a | b)))) |
+        0;
       h = g;
       g = f;
       f = e;
