@@ -159,7 +159,7 @@ def main() -> None:
             assert out["md5"] == digest.hexdigest() == both["record"]["md5"]
             browser_md5 = size_mb / (statistics.median(md5_ms) / 1000)
             python_md5 = size_mb / (hashlib_ms / 1000)
-            print(f"\n{size_mb:.0f} MB file            MB/s    ratio to hashlib")
+            print(f"\n{size_mb:.0f} MB file ({megabytes} MiB)   MB/s    ratio to hashlib")
             print(f"  browser MD5          {browser_md5:6.0f}   {browser_md5 / python_md5:5.2f}")
             worker_mbs = size_mb / (both["ms"] / 1000)
             print(f"  worker MD5+SHA-256   {worker_mbs:6.0f}   {worker_mbs / python_md5:5.2f}")
