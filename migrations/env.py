@@ -8,8 +8,11 @@ from sqlalchemy import pool
 
 from eucentre.config import get_settings
 from eucentre.db import make_engine
+from eucentre.domains import installed
 from eucentre.models import Base
 
+# The models kept in the domains' own folders (their manifests' `models`).
+installed().import_models()
 config = context.config
 target_metadata = Base.metadata
 

@@ -18,6 +18,7 @@ DOMAINS = (
     "eucentre.indicators",
     "eucentre.referrals",
     "eucentre.complaints",
+    "eucentre.victims",
     "eucentre.admin",
     "eucentre.retention",
     "eucentre.media",

@@ -45,7 +45,7 @@ from eucentre.models import (
     ReportItemHash,
     ReportMatch,
 )
-from eucentre.reports import bundles, referring, repository
+from eucentre.reports import bundles, findings, referring, repository
 from eucentre.reports.intake import payload_of, set_status, timeline
 from eucentre.reports.ip_ranges import IpRangeTable
 from eucentre.rules import jurisdiction, triage
@@ -65,6 +65,8 @@ class AssessmentContext:
     secret: bytes
     # Short, so a crashed assessment is resumed soon; the heartbeat renews it every third.
     lease: timedelta = timedelta(seconds=60)
+    # Other domains' findings (reports/findings.py), e.g. a match with a victim's request.
+    hooks: tuple[findings.Hook, ...] = ()
 
 
 UNFINISHED = (Status.received, Status.assessing)
@@ -334,6 +336,7 @@ def _decide(ctx: AssessmentContext, session: Session, report: Report) -> None:
     routing = _routing(ctx, payload, provider.country if provider else None)
     report.priority = decision.priority
     report.triage_reasons = list(decision.reasons)
+    found = findings.apply(report, [f for hook in ctx.hooks for f in hook(session, report, items)])
     report.routing = {
         "member_states": list(routing.member_states),
         "europol": routing.europol,
@@ -344,7 +347,7 @@ def _decide(ctx: AssessmentContext, session: Session, report: Report) -> None:
         report,
         actor=SYSTEM,
         kind="assessed",
-        message=" ".join(decision.reasons),
+        message=" ".join([*decision.reasons, *found]),
         details={
             "outcome": decision.outcome,
             "matches": len(matches),
