@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from tests.victims import conftest_js
-from tests.victims.conftest_js import Sample, decoded_in_page, hash_in_worker, make_corpus, pattern
 
 from eucentre.media import hamming, hash_file, pdq_hash
+from tests.victims import conftest_js
+from tests.victims.conftest_js import Sample, decoded_in_page, hash_in_worker, make_corpus, pattern
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
