@@ -15,8 +15,6 @@ import base64
 import http.server
 import io
 import json
-import os
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,17 +26,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from eucentre.app import SECURITY_HEADERS
+from tests.browser.chromium import CHROMIUM, available, shared_browser
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "src" / "eucentre" / "victims" / "static"
-CHROMIUM = os.environ.get("EUCENTRE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",  # WebGL still runs, on the software renderer
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 FORM_PAGE = """<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>victims form</title></head><body><main>
@@ -136,15 +126,11 @@ def site() -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
+def chromium() -> Any:
+    """The process's one Chromium, shared with tests/browser (Playwright allows one a thread)."""
+    if not available():
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (done by .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return shared_browser()
 
 
 @pytest.fixture
