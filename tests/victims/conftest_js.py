@@ -32,7 +32,7 @@ STATIC_DIR = Path(__file__).resolve().parents[2] / "src" / "eucentre" / "victims
 
 FORM_PAGE = """<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>victims form</title></head><body><main>
-<form id="victims-hash-form" method="post" action="/victims">
+<form id="victims-hash-form" method="post" action="/victims" hidden>
 <label for="victims-files">Bilder</label>
 <input type="file" id="victims-files" name="files" multiple>
 <button type="submit">Hashen</button>

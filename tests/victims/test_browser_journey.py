@@ -90,6 +90,8 @@ def test_the_page_sends_only_hashes_and_shows_the_receipt(form_page, site, tmp_p
     pictures = _pictures(tmp_path)
     requests = _watch(form_page)
     form_page.goto(f"{site.url}/form.html")
+    # The page renders the form hidden (no use without the script); the script shows it.
+    assert form_page.is_visible("#victims-hash-form")
     form_page.set_input_files("#victims-files", [str(p) for p in pictures.values()])
     form_page.click("button[type=submit]")
     form_page.wait_for_selector("#victims-receipt:not([hidden])")

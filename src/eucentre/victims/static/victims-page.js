@@ -183,4 +183,8 @@ async function submit(event) {
 if (form && input && receipt) {
   prepareAnnouncements();
   form.addEventListener("submit", submit);
+  // Without this script the form must not be offered (it would send nothing useful, and the
+  // file names in a URL): the page may render it hidden, and only a browser that runs the
+  // hashing shows it.
+  form.hidden = false;
 }
