@@ -178,6 +178,7 @@ def journey_page(chromium: Any) -> Any:
     assert not errors, errors
 
 
+@pytest.mark.slow  # a real server, argon2 PINs, three pages: about 15 s
 def test_the_whole_journey_on_the_real_server(live, journey_page, tmp_path) -> None:
     page = journey_page
     pictures = _pictures(tmp_path)
