@@ -190,7 +190,7 @@ async def withdraw(
     status_code=201,
     responses={
         200: {"description": "Your earlier verdict on this hash, replaced"},
-        **errors.responses(errors.NotFound),
+        **errors.responses(errors.NotFound, *errors.ACCESS),
     },
 )
 def give_feedback(
