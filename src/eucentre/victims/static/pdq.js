@@ -435,6 +435,9 @@ export function sequentialPdq(luma, width, height) {
 
 // -- whole pictures ---------------------------------------------------------------------------
 
+// The reference's step-by-step arithmetic holds the whole picture twice in float32.
+export const SEQUENTIAL_MAX_PIXELS = 16_000_000;
+
 // PDQ of a picture delivered as strips: `readRows(visit)` calls visit(data, y0, rowCount,
 // rowBytes) for consecutive strips from the top, and may be called a second time (only for a
 // near-flat picture, whose exact hash needs the whole luminance image). `channels` is 1 for
@@ -443,6 +446,12 @@ export async function pdqOfStrips(readRows, width, height, pixelStride, channels
   const reducer = new RowReducer(width, height, channels);
   await readRows((data, y0, rowCount, rowBytes) => reducer.addRows(data, y0, rowCount, pixelStride, rowBytes));
   const buffer = columnPass(reducer.luma(), width);
+  if (isNearFlat(buffer) && width * height > SEQUENTIAL_MAX_PIXELS) {
+    // A near-flat picture's quality is 0 whatever its bits, so its hash is never sent; past
+    // this size the exact bits are not worth two whole-picture float32 copies.
+    const result = hashFromBuffer(buffer);
+    return { ...result, buffer, nearFlat: true, unstable: true };
+  }
   if (isNearFlat(buffer)) {
     const luma = new Float32Array(width * height);
     await readRows((data, y0, rowCount, rowBytes) =>
@@ -461,6 +470,12 @@ export function pdqOfPixels(data, width, height, pixelStride, channels = pixelSt
   const reducer = new RowReducer(width, height, channels);
   reducer.addRows(data, 0, height, pixelStride);
   const buffer = columnPass(reducer.luma(), width);
+  if (isNearFlat(buffer) && width * height > SEQUENTIAL_MAX_PIXELS) {
+    // A near-flat picture's quality is 0 whatever its bits, so its hash is never sent; past
+    // this size the exact bits are not worth two whole-picture float32 copies.
+    const result = hashFromBuffer(buffer);
+    return { ...result, buffer, nearFlat: true, unstable: true };
+  }
   if (isNearFlat(buffer)) {
     const luma = new Float32Array(width * height);
     referenceLumaRows(data, height, width * pixelStride, pixelStride, channels, luma, width, 0);
