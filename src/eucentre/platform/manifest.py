@@ -49,6 +49,16 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class PublicService:
+    """A service the public can use, shown as a card on the home page (title and summary are
+    marked with N_ and translated where shown)."""
+
+    title: str
+    summary: str
+    href: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     """Everything one domain adds. All references are resolved lazily (see `resolve`).
 
@@ -57,6 +67,7 @@ class Manifest:
     - outbox: platform.outbox.OutboxHandler objects, one per message kind;
     - commands: the domain's CLI;
     - navigation: links per audience and role;
+    - public_services: the cards of the home page that lead to the domain's public pages;
     - scopes: API key scopes by organisation kind ("provider", "authority");
     - implied_scopes: a scope that includes others (older keys keep working);
     - blob_references: "module:Model.column" of every column that holds a blob id, so the orphan
@@ -76,6 +87,7 @@ class Manifest:
     outbox: tuple[str, ...] = ()
     commands: tuple[Command, ...] = ()
     navigation: tuple[NavEntry, ...] = ()
+    public_services: tuple[PublicService, ...] = ()
     scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     implied_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blob_references: tuple[str, ...] = ()
@@ -146,6 +158,10 @@ class Domains:
             for entry in manifest.navigation
             if entry.audience == audience
         )
+
+    @property
+    def public_services(self) -> tuple[PublicService, ...]:
+        return tuple(service for manifest in self.manifests for service in manifest.public_services)
 
     def scopes(self, organisation_kind: str) -> frozenset[str]:
         return frozenset(
