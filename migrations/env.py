@@ -8,7 +8,10 @@ from sqlalchemy import pool
 
 from eucentre.config import get_settings
 from eucentre.db import make_engine
+from eucentre.domains import installed
 from eucentre.models import Base
+
+installed().import_models()  # the models domains keep in their own folders
 
 config = context.config
 target_metadata = Base.metadata

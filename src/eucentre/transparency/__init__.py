@@ -2,7 +2,7 @@
 cells suppressed; the public page with charts, the open data (CSV, Data Package, SDMX-CSV,
 DCAT-AP), the statistics API, published vintages and the annual report."""
 
-from eucentre.platform.manifest import N_, Command, Manifest, NavEntry
+from eucentre.platform.manifest import N_, Command, Manifest, NavEntry, PublicService
 
 MANIFEST = Manifest(
     name="transparency",
@@ -13,6 +13,16 @@ MANIFEST = Manifest(
     ),
     commands=(Command("transparency", "eucentre.transparency.cli:app"),),
     navigation=(NavEntry(N_("Transparency"), "/transparency", audience="public"),),
+    public_services=(
+        PublicService(
+            N_("Transparency"),
+            N_(
+                "What the Centre did, in figures anyone can check: reports received and "
+                "forwarded, complaints and their outcomes, with the open data behind them."
+            ),
+            "/transparency",
+        ),
+    ),
     models=("eucentre.transparency.models",),
     demo=("eucentre.transparency.demo:load",),
 )

@@ -1,0 +1,5 @@
+"""Open data (placeholder)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
