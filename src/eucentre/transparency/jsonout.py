@@ -22,9 +22,9 @@ def release_json(release: Release, *, breakdown: str | None = None) -> dict[str,
     figures = []
     for figure in release.figures:
         meta = figure.figure
-        chosen = [
-            b for b in meta.breakdowns if breakdown in (None, b)
-        ] if breakdown != TOTAL else []
+        chosen = (
+            [b for b in meta.breakdowns if breakdown in (None, b)] if breakdown != TOTAL else []
+        )
         entry: dict[str, Any] = {
             "code": meta.code,
             "title": meta.title,

@@ -102,9 +102,7 @@ class Presenter:
         _ = self._
         when = format_datetime(self.release.as_of, "medium", locale=self.language)
         if self.release.vintage is None:
-            return _("Provisional figures, computed from the records on %(when)s.") % {
-                "when": when
-            }
+            return _("Provisional figures, computed from the records on %(when)s.") % {"when": when}
         if self.release.status == "final":
             words = _("Final figures, vintage %(number)s, published on %(when)s.")
         else:

@@ -21,20 +21,22 @@ from eucentre.transparency.release import Release
 MAX_VINTAGE = 1_000_000
 
 
-def invalid(parameter: str, message: str, code: str) -> errors.UnprocessableEntity:
+def invalid(
+    parameter: str, message: str, code: str, where: str = "query"
+) -> errors.UnprocessableEntity:
     return errors.UnprocessableEntity(
-        [{"field": f"query.{parameter}", "message": message, "type": code}], code=code
+        [{"field": f"{where}.{parameter}", "message": message, "type": code}], code=code
     )
 
 
-def period_of(text: str | None) -> Period:
+def period_of(text: str | None, where: str = "query") -> Period:
     """The period asked for; the current year when none is."""
     if text is None or text == "":
         return Period(utcnow().year)
     try:
         return Period.parse(text)
     except InvalidPeriod as error:
-        raise invalid("period", str(error), "invalid_period") from None
+        raise invalid("period", str(error), "invalid_period", where) from None
 
 
 def breakdown_of(text: str | None) -> str | None:
