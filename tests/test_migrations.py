@@ -5,8 +5,8 @@ import json
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from eucentre.models import Base
 from eucentre.domains import installed
+from eucentre.models import Base
 from eucentre.operations.migrations import current_revision, head_revision, upgrade
 
 installed().import_models()  # the models domains keep in their own folders

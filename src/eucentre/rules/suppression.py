@@ -76,9 +76,7 @@ def _complete(
     changed = False
     while _recoverable(table, values, hidden, min_cell):
         candidates = [
-            k
-            for k in table.cells
-            if k not in hidden and k in allowed and values.get(k, 0) > 0
+            k for k in table.cells if k not in hidden and k in allowed and values.get(k, 0) > 0
         ]
         if candidates:
             hidden.add(min(candidates, key=lambda k: (values[k], str(k))))

@@ -6,8 +6,9 @@ period's latest *final* vintage if it has one, else the figures computed live (p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -78,10 +79,10 @@ def compute(
 def _suppressed(
     figures: Sequence[Figure], computed: dict[str, Computed], min_cell: int
 ) -> frozenset[Key]:
-    values: dict[Key, float] = {}
+    values: dict[Hashable, float] = {}
     tables: list[Table] = []
-    sensitive: list[Key] = []
-    linked: list[list[Key]] = []
+    sensitive: list[Hashable] = []
+    linked: list[list[Hashable]] = []
     for figure in figures:
         result = computed.get(figure.code)
         if result is None:
@@ -98,7 +99,8 @@ def _suppressed(
             sensitive += keys
         if figure.same_as:
             linked.append([total, figure.same_as])
-    return suppress(values, tables=tables, min_cell=min_cell, sensitive=sensitive, linked=linked)
+    hidden = suppress(values, tables=tables, min_cell=min_cell, sensitive=sensitive, linked=linked)
+    return cast(frozenset[Key], hidden)
 
 
 def _vintage_infos(session: Session, period: Period) -> tuple[VintageInfo, ...]:
@@ -186,7 +188,7 @@ def publish(
             code="period_not_ended",
         )
     live = compute(session, period, figures=figures, min_cell=min_cell, now=now)
-    values = []
+    values: list[StatisticsValue] = []
     for figure in live.figures:
         if not figure.collected:
             continue
