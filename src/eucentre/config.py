@@ -152,6 +152,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Large bodies get one more second per this many bytes.",
     )
+    report_cpu_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="CPU time an assessment may spend hashing one report's files; the files "
+        "left are marked unassessed and the report goes to an analyst.",
+    )
     max_connections: int = Field(
         default=1000, ge=1, description="Connections and requests at once; beyond, 503."
     )

@@ -30,6 +30,7 @@ def assessment_context(context: TaskContext) -> AssessmentContext:
             blobs=context.blobs,
             ip_table=load_ip_ranges(path) if path else demo_ip_ranges(),
             secret=settings.secret,
+            cpu_budget=settings.report_cpu_seconds,
         )
 
     return context.shared("reports.assessment", build)
