@@ -11,7 +11,13 @@ MANIFEST = Manifest(
         "eucentre.transparency.public:router",
         "eucentre.transparency.data:router",
     ),
-    commands=(Command("transparency", "eucentre.transparency.cli:app"),),
+    commands=(
+        Command(
+            "transparency",
+            "eucentre.transparency.cli:app",
+            help="Published statistics: vintages and the annual report.",
+        ),
+    ),
     navigation=(NavEntry(N_("Transparency"), "/transparency", audience="public"),),
     public_services=(
         PublicService(
