@@ -186,6 +186,17 @@ class Settings(BaseSettings):
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )
+    # --- transparency (published statistics) ---
+    statistics_min_cell: int = Field(
+        default=10,
+        ge=1,
+        description="Breakdown cells below this count are suppressed on every output (1: none).",
+    )
+    statistics_cache_seconds: float = Field(
+        default=300,
+        ge=0,
+        description="How long live figures are reused before they are computed again (0: never).",
+    )
 
     @model_validator(mode="after")
     def _default_log_format(self) -> Settings:

@@ -23,6 +23,7 @@ DOMAINS = (
     "eucentre.retention",
     "eucentre.media",
     "eucentre.matching",
+    "eucentre.transparency",
 )
 
 
