@@ -11,7 +11,7 @@ from eucentre.db import make_engine
 from eucentre.domains import installed
 from eucentre.models import Base
 
-# The domains that keep their models in their own folder (Manifest.models) add them here.
+# The models kept in the domains' own folders (their manifests' `models`).
 installed().import_models()
 config = context.config
 target_metadata = Base.metadata

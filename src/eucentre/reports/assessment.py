@@ -46,7 +46,7 @@ from eucentre.models import (
     ReportItemHash,
     ReportMatch,
 )
-from eucentre.reports import bundles, referring, repository
+from eucentre.reports import bundles, findings, referring, repository
 from eucentre.reports.intake import payload_of, set_status, timeline
 from eucentre.reports.ip_ranges import IpRangeTable
 from eucentre.rules import jurisdiction, triage
@@ -68,6 +68,8 @@ class AssessmentContext:
     lease: timedelta = timedelta(seconds=60)
     # CPU seconds one assessment may spend hashing a report's files (EUCENTRE_REPORT_CPU_SECONDS).
     cpu_budget: float = 120.0
+    # Other domains' findings (reports/findings.py), e.g. a match with a victim's request.
+    hooks: tuple[findings.Hook, ...] = ()
 
 
 OVER_BUDGET = "cpu_budget_exceeded"
@@ -369,6 +371,8 @@ def _decide(ctx: AssessmentContext, session: Session, report: Report) -> None:
     routing = _routing(ctx, payload, provider.country if provider else None)
     report.priority = decision.priority
     report.triage_reasons = list(decision.reasons)
+    found_by_others = [f for hook in ctx.hooks for f in hook(session, report, items)]
+    others = findings.apply(report, found_by_others)
     report.routing = {
         "member_states": list(routing.member_states),
         "europol": routing.europol,
@@ -379,7 +383,7 @@ def _decide(ctx: AssessmentContext, session: Session, report: Report) -> None:
         report,
         actor=SYSTEM,
         kind="assessed",
-        message=" ".join(decision.reasons),
+        message=" ".join([*decision.reasons, *others]),
         details={
             "outcome": decision.outcome,
             "matches": len(matches),
