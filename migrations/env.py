@@ -8,9 +8,12 @@ from sqlalchemy import pool
 
 from eucentre.config import get_settings
 from eucentre.db import make_engine
+from eucentre.domains import installed
 from eucentre.models import Base
 
 config = context.config
+# The models domains keep in their own folders (their manifests' `models=`) join the metadata.
+installed().import_models()
 target_metadata = Base.metadata
 
 

@@ -33,7 +33,9 @@ users_app = typer.Typer(
 @orgs_app.command("create")
 def create_org(
     name: str = typer.Option(..., "--name", help="Unique name."),
-    kind: OrganisationKind = typer.Option(..., "--kind", help="provider, authority, coordinator or centre."),
+    kind: OrganisationKind = typer.Option(
+        ..., "--kind", help="provider, authority, coordinator or centre."
+    ),
     country: str = typer.Option(..., "--country", help="ISO 3166 two-letter code, e.g. DE."),
     europol: bool = typer.Option(False, "--europol", help="This authority is Europol."),
 ) -> None:

@@ -17,6 +17,7 @@ from eucentre.auth.demo_marks import is_demo_email, is_demo_key
 from eucentre.auth.passwords import hash_password, verify_password
 from eucentre.auth.principals import ORGANISATION_PRINCIPAL, Principal, PrincipalKind
 from eucentre.auth.scopes import allowed_scopes, scopes_for
+from eucentre.kinds import ORGANISATION_ROLES
 from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal, sha256_hex
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import (
@@ -28,7 +29,6 @@ from eucentre.models import (
     StaffSession,
     StaffUser,
 )
-from eucentre.kinds import ORGANISATION_ROLES
 
 KEY_PREFIX = "euc"
 

@@ -8,7 +8,7 @@ STAFF_READERS = frozenset({"analyst", "senior_analyst", "administrator", "audito
 
 MANIFEST = Manifest(
     name="monitoring",
-    routers=(),
+    routers=("eucentre.monitoring.api:router",),
     tasks=("eucentre.monitoring.tasks",),
     commands=(Command("monitoring", "eucentre.monitoring.cli:monitoring_app"),),
     navigation=(

@@ -110,7 +110,5 @@ def fill_open_rounds(session: Session) -> list[str]:
     for found in repository.rounds(session, status="open"):
         filled = fill(session, round_=found)
         if filled.submissions:
-            lines.append(
-                f"{service.round_label(found)}: {len(filled.submissions)} new vintage(s)"
-            )
+            lines.append(f"{service.round_label(found)}: {len(filled.submissions)} new vintage(s)")
     return lines

@@ -36,7 +36,9 @@ class MonitoringSubmission(Base):
 
     __tablename__ = "monitoring_submissions"
     __table_args__ = (
-        UniqueConstraint("round_id", "ref_area", "vintage", name="uq_monitoring_submissions_vintage"),
+        UniqueConstraint(
+            "round_id", "ref_area", "vintage", name="uq_monitoring_submissions_vintage"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,9 +67,7 @@ class MonitoringObservation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(
-        ForeignKey("monitoring_submissions.id"), index=True
-    )
+    submission_id: Mapped[int] = mapped_column(ForeignKey("monitoring_submissions.id"), index=True)
     indicator: Mapped[str] = mapped_column(String(40), index=True)
     ref_area: Mapped[str] = mapped_column(String(2))
     time_period: Mapped[str] = mapped_column(String(10))

@@ -53,7 +53,7 @@ class Observation:
 
 
 def dimensions_key(dimensions: tuple[tuple[str, str], ...]) -> str:
-    """"DRUG=COCAINE;SEX=F", or "" for the total: stored, so one cell is one row."""
+    """ "DRUG=COCAINE;SEX=F", or "" for the total: stored, so one cell is one row."""
     return ";".join(f"{name}={value}" for name, value in dimensions)
 
 

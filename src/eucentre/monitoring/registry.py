@@ -24,9 +24,12 @@ AGENCY = "EUCENTRE"
 
 # The 27 Member States (ISO 3166 codes, as organisations record them) and the Western Balkans
 # partners of the firearms roadmap.
+# fmt: off
 MEMBER_STATES = (
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 )
+# fmt: on
 WESTERN_BALKANS = ("AL", "BA", "ME", "MK", "RS", "XK")
 
 

@@ -146,9 +146,7 @@ def previous_values(session: Session, *, framework: str, period: str) -> dict[Ke
     before = previous_period(period)
     if not before:
         return {}
-    rows = repository.stored(
-        session, framework=framework, statuses=("published",), period=before
-    )
+    rows = repository.stored(session, framework=framework, statuses=("published",), period=before)
     return {obs.key: obs.value for obs in current(rows)}
 
 
