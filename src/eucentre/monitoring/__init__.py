@@ -6,9 +6,16 @@ from eucentre.platform.manifest import N_, Command, Manifest, NavEntry
 
 STAFF_READERS = frozenset({"analyst", "senior_analyst", "administrator", "auditor"})
 
+# How the page header names a signed-in coordinator (web/templates/base.html translates it).
+COORDINATOR_LABEL = N_("coordinator")
+
 MANIFEST = Manifest(
     name="monitoring",
-    routers=("eucentre.monitoring.api:router",),
+    routers=(
+        "eucentre.monitoring.api:router",
+        "eucentre.monitoring.pages:router",
+        "eucentre.monitoring.reporting:router",
+    ),
     tasks=("eucentre.monitoring.tasks",),
     commands=(Command("monitoring", "eucentre.monitoring.cli:monitoring_app"),),
     navigation=(
