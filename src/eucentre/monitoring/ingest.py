@@ -21,6 +21,8 @@ def from_csv(
     session: Session, *, sender: service.Sender, data: bytes, confirm: bool, max_rows: int
 ) -> list[MonitoringSubmission]:
     parsed = sdmx.read(data, registry(), max_rows=max_rows)
+    if parsed.problems and not parsed.rows:
+        raise service.InvalidObservations({"problems": [p.as_dict() for p in parsed.problems]})
     first = (parsed.rows or [None])[0]
     round_ = service.find_open_round(
         session,
