@@ -92,9 +92,9 @@ def test_one_figure_serves_the_western_balkans_roadmap(live, session_factory) ->
         rs = make_coordinator(session, "RS")
     open_round(session_factory, "firearms", "2024")
     body = (
-        "STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE,OBS_STATUS\r\n"
-        "dataflow,EUCENTRE:DF_FIREARMS(1.0),I,FA_SEIZURES,RS,2024,77,A\r\n"
-    ).encode()
+        b"STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE,OBS_STATUS\r\n"
+        b"dataflow,EUCENTRE:DF_FIREARMS(1.0),I,FA_SEIZURES,RS,2024,77,A\r\n"
+    )
     with live.client() as client:
         sent = client.post("/api/v1/monitoring/submissions", content=body, headers=rs.headers())
         assert sent.status_code == 201, sent.text
