@@ -16,18 +16,14 @@ from eucentre.kinds import AUTHORITY_OFFICER, COORDINATOR, OrganisationKind, Rol
 
 console = Console()
 orgs_app = typer.Typer(
-    help="Organisations: providers, authorities, monitoring coordinators and the Centre.",
     no_args_is_help=True,
     context_settings=GROUP_SETTINGS,
 )
 keys_app = typer.Typer(
-    help="API keys for providers, authorities and monitoring coordinators.",
     no_args_is_help=True,
     context_settings=GROUP_SETTINGS,
 )
-users_app = typer.Typer(
-    help="Staff accounts.", no_args_is_help=True, context_settings=GROUP_SETTINGS
-)
+users_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 @orgs_app.command("create")

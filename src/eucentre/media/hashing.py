@@ -36,11 +36,9 @@ from eucentre.media.pdq import (
     QUALITY_INDICATOR_MIN,
     downsample_64,
     is_near_flat,
-    oriented_luma,
     pdq_from_buffer,
     pdq_hash,
-    reference_luma,
-    sequential_pdq,
+    sequential_pdq_of,
 )
 
 TAIL_BYTES = 64
@@ -99,13 +97,13 @@ def _image_fields(image: DecodedImage, options: HashOptions) -> dict[str, Any]:
             scale=image.scale,
         )
         if is_near_flat(buffer):
-            luma = oriented_luma(
-                reference_luma(image.pixels, image.scale),
+            fields["pdq_oriented"] = sequential_pdq_of(
+                image.pixels,
+                image.scale,
                 flip_rows=flip_rows,
                 flip_cols=flip_cols,
                 transpose=transpose,
-            )
-            fields["pdq_oriented"] = sequential_pdq(luma).hash
+            ).hash
         else:
             fields["pdq_oriented"] = pdq_from_buffer(buffer).hash
     if options.fast:

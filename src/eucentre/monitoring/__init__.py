@@ -17,7 +17,13 @@ MANIFEST = Manifest(
         "eucentre.monitoring.reporting:router",
     ),
     tasks=("eucentre.monitoring.tasks",),
-    commands=(Command("monitoring", "eucentre.monitoring.cli:monitoring_app"),),
+    commands=(
+        Command(
+            "monitoring",
+            "eucentre.monitoring.cli:monitoring_app",
+            help="Performance indicators: reporting rounds and the platform's own figures.",
+        ),
+    ),
     navigation=(
         NavEntry("Monitoring", "/staff/monitoring", roles=STAFF_READERS),
         NavEntry(N_("What we still owe"), "/monitoring/owed", audience="coordinator"),

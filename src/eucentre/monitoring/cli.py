@@ -11,11 +11,8 @@ from rich.console import Console
 from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, fail
 
 console = Console()
-monitoring_app = typer.Typer(
-    help="Performance indicators: reporting rounds and the platform's own figures.",
-    no_args_is_help=True,
-    context_settings=GROUP_SETTINGS,
-)
+# Its description is the manifest's (Command.help), shown by `eucentre --help`.
+monitoring_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 round_app = typer.Typer(
     help="Reporting rounds: one framework, one period.",
     no_args_is_help=True,

@@ -30,11 +30,14 @@ def resolve(reference: str) -> Any:
 
 @dataclass(frozen=True)
 class Command:
-    """A command of the `eucentre` CLI: a Typer app (a group of commands) or a single function."""
+    """A command of the `eucentre` CLI: a Typer app (a group of commands) or a single function.
+    `help` is its line in `eucentre --help`, shown without importing the module (a group without
+    a help of its own shows it too); a command without one is imported to be listed."""
 
     name: str
     reference: str
     group: bool = True
+    help: str = ""
 
 
 @dataclass(frozen=True)
