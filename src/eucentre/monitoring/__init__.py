@@ -15,6 +15,8 @@ MANIFEST = Manifest(
         "eucentre.monitoring.api:router",
         "eucentre.monitoring.pages:router",
         "eucentre.monitoring.reporting:router",
+        # Last: /monitoring/{framework} must not shadow /monitoring/owed.
+        "eucentre.monitoring.dashboards:router",
     ),
     tasks=("eucentre.monitoring.tasks",),
     commands=(
