@@ -14,7 +14,9 @@ from tests.monitoring.helpers import make_coordinator, open_round
 def publish(session_factory, country: str, period: str, indicator: str, value, *, sign=True):
     with transaction(session_factory) as session:
         coordinator = make_coordinator(session, country) if period == "2023" else None
-        found = service.find_open_round(session, reference=None, framework="firearms", period=period)
+        found = service.find_open_round(
+            session, reference=None, framework="firearms", period=period
+        )
         org = coordinator.organisation_id if coordinator else None
         [made] = service.submit(
             session,
@@ -46,7 +48,10 @@ def test_a_chart_over_time_per_member_state_with_its_table(live, session_factory
     assert "Progress against the target" in page.text
     progress = page.text.split("Progress against the target")[1]
     de_row = progress.split('<th scope="row">DE</th>')[1].split("</tr>")[0]
-    assert de_row == '<td class="num">–</td><td class="num">1 (2024)</td><td>yes</td><td class="num">–</td>'
+    assert (
+        de_row
+        == '<td class="num">–</td><td class="num">1 (2024)</td><td>yes</td><td class="num">–</td>'
+    )
 
     # Awaiting sign-off: not on the public page.
     assert "4321" not in seizures.text and "4,321" not in seizures.text

@@ -35,4 +35,5 @@ MANIFEST = Manifest(
     scopes={"coordinator": ("monitoring:read", "monitoring:write")},
     implied_scopes={"monitoring:write": ("monitoring:read",)},
     models=("eucentre.monitoring.models",),
+    demo=("eucentre.monitoring.demo:load",),
 )
