@@ -155,3 +155,37 @@ def test_the_owed_page_lists_what_the_member_state_has_not_sent(live, session_fa
     assert "1 of 11 indicators reported." in page.text
     owed_part = page.text.split("Still owed")[1].split("Reported (")[0]
     assert "FA_PROSECUTIONS" in owed_part and "FA_SEIZURES" not in owed_part
+
+
+def test_a_workbook_sent_on_the_page(live, session_factory, de) -> None:
+    from eucentre.monitoring import xlsx
+    from eucentre.monitoring.registry import registry
+
+    round_id = open_round(session_factory, "firearms", "2024")
+    with browser(live, session_factory, de.user) as client:
+        template = client.get(f"/monitoring/rounds/{round_id}/template.xlsx")
+        assert template.headers["content-type"] == xlsx.MEDIA_TYPE
+        refused = client.post(
+            f"/monitoring/rounds/{round_id}/upload",
+            files={"workbook": ("figures.xlsx", b"not a workbook", xlsx.MEDIA_TYPE)},
+        )
+        assert refused.status_code == 422
+        assert "The workbook was not accepted" in refused.text
+        assert "not an XLSX file" in refused.text
+        import io
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(template.content))
+        book[xlsx.SHEET].cell(row=3, column=5).value = 12
+        out = io.BytesIO()
+        book.save(out)
+        sent = client.post(
+            f"/monitoring/rounds/{round_id}/upload",
+            files={"workbook": ("figures.xlsx", out.getvalue(), xlsx.MEDIA_TYPE)},
+        )
+    assert sent.status_code == 303, sent.text
+    with transaction(session_factory) as session:
+        [made] = repository.submissions(session)
+    assert (made.channel, made.ref_area) == ("xlsx", "DE")
+    assert registry().frameworks["firearms"].indicators["FA_SEIZURES"]

@@ -23,7 +23,7 @@ def from_csv(
     parsed = sdmx.read(data, registry(), max_rows=max_rows)
     if parsed.problems and not parsed.rows:
         raise service.InvalidObservations({"problems": [p.as_dict() for p in parsed.problems]})
-    first = (parsed.rows or [None])[0]
+    first = parsed.rows[0] if parsed.rows else None
     round_ = service.find_open_round(
         session,
         reference=None,

@@ -67,6 +67,12 @@ def explain(problems: list[dict[str, Any]], _: Callable[[str], str]) -> list[dic
     ]
 
 
+def _listed(error: errors.AppError, key: str) -> list[dict[str, Any]]:
+    """The problems (or warnings) a refusal lists, as rows."""
+    found = error.detail.get(key) if isinstance(error.detail, dict) else None
+    return list(found) if isinstance(found, list) else []
+
+
 def _area(session: Session, principal: Principal, ref_area: str | None) -> str | None:
     return country_of(session, principal) or (ref_area or "").upper() or None
 
@@ -252,12 +258,12 @@ async def send_indicator(
         except service.InvalidObservations as refused:
             return _screen(
                 request, session, round_=round_, code=code, area=sender.country or "",
-                values=values, problems=refused.detail["problems"], status_code=422,
+                values=values, problems=_listed(refused, "problems"), status_code=422,
             )  # fmt: skip
         except service.ConfirmationRequired as asked:
             return _screen(
                 request, session, round_=round_, code=code, area=sender.country or "",
-                values=values, warnings=asked.detail["warnings"], status_code=422,
+                values=values, warnings=_listed(asked, "warnings"), status_code=422,
             )  # fmt: skip
         return RedirectResponse(f"/monitoring/owed?done=sent#round-{round_id}", status_code=303)
 
@@ -304,15 +310,10 @@ async def upload(
             )
         except (service.InvalidObservations, service.ConfirmationRequired, errors.BadRequest) as no:
             found = no.detail if isinstance(no.detail, dict) else {"message": str(no.detail)}
-            problems = (
-                found.get("problems")
-                or found.get("warnings")
-                or [
-                    Problem(
-                        int(found.get("row", 0)), "", no.code, str(found.get("message"))
-                    ).as_dict()
-                ]
-            )
+            problems = _listed(no, "problems") or _listed(no, "warnings")
+            if not problems:
+                row, message = int(found.get("row", 0)), str(found.get("message"))
+                problems = [Problem(row, "", no.code, message).as_dict()]
             return _upload_refused(request, round_id, problems, no.code)
         return RedirectResponse(f"/monitoring/owed?done=sent#round-{round_id}", status_code=303)
 

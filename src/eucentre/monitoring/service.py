@@ -16,7 +16,7 @@ from eucentre.audit import service as audit
 from eucentre.kit.time import utcnow
 from eucentre.monitoring import repository
 from eucentre.monitoring.models import MonitoringObservation, MonitoringRound, MonitoringSubmission
-from eucentre.monitoring.observations import Key, Observation, RawObservation
+from eucentre.monitoring.observations import Key, Observation, Problem, RawObservation
 from eucentre.monitoring.published import current
 from eucentre.monitoring.registry import ROUND_FRAMEWORKS, Registry, registry
 from eucentre.monitoring.timeline import ROUND_TIMELINE
@@ -159,7 +159,7 @@ def submit(
     channel: str,
     confirm: bool = False,
     framework: str | None = None,
-    known_problems: Sequence[object] = (),
+    known_problems: Sequence[Problem] = (),
 ) -> list[MonitoringSubmission]:
     """Check every row, then store them all as one new vintage per Member State, or nothing.
     `known_problems` are the format's own (a line naming no known structure)."""
@@ -172,7 +172,7 @@ def submit(
         previous=previous_values(session, framework=round_.framework, period=round_.period),
     )
     outcome = validate(rows, context)
-    problems = sorted([*known_problems, *outcome.problems], key=lambda p: p.row)  # type: ignore[attr-defined]
+    problems = sorted([*known_problems, *outcome.problems], key=lambda p: p.row)
     if problems:
         raise InvalidObservations({"problems": [p.as_dict() for p in problems]})
     if outcome.warnings and not confirm:

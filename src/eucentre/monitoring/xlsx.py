@@ -127,7 +127,7 @@ def cells_of(
 ) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     """The cells a Member State fills in: each indicator's total, then each value of each of
     its breakdowns (one dimension at a time)."""
-    cells = []
+    cells: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for code in codes:
         indicator = framework.indicators[code]
         cells.append((code, ()))
