@@ -23,7 +23,7 @@ MANIFEST = Manifest(
         Command(
             "monitoring",
             "eucentre.monitoring.cli:monitoring_app",
-            help="Performance indicators: reporting rounds and the platform's own figures.",
+            help="Performance indicators: reporting rounds.",
         ),
     ),
     navigation=(
