@@ -32,6 +32,8 @@ bench: install
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/refusal.py
 	$(BIN)/python bench/signin_flood.py
+	$(BIN)/python bench/victims.py
+	$(BIN)/python bench/transparency.py
 	$(BIN)/python bench/monitoring.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the

@@ -11,6 +11,8 @@ from eucentre.db import make_engine
 from eucentre.domains import installed
 from eucentre.models import Base
 
+# The models kept in the domains' own folders (their manifests' `models`).
+installed().import_models()
 config = context.config
 # The models domains keep in their own folders (their manifests' `models=`) join the metadata.
 installed().import_models()

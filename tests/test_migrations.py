@@ -5,11 +5,13 @@ import json
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from eucentre.domains import installed
 from eucentre.models import Base
 from eucentre.operations.migrations import current_revision, head_revision, upgrade
 
 
 def test_models_and_migrations_agree(database) -> None:
+    installed().import_models()  # the models kept in the domains' own folders
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)

@@ -18,10 +18,12 @@ DOMAINS = (
     "eucentre.indicators",
     "eucentre.referrals",
     "eucentre.complaints",
+    "eucentre.victims",
     "eucentre.admin",
     "eucentre.retention",
     "eucentre.media",
     "eucentre.matching",
+    "eucentre.transparency",
     "eucentre.monitoring",
 )
 

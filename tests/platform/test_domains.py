@@ -71,6 +71,7 @@ def test_scopes_and_navigation_come_from_the_manifests() -> None:
         "/staff/reports",
         "/staff/indicators",
         "/staff/complaints",
+        "/staff/victims",
         "/staff/organisations",
         "/staff/users",
         "/staff/audit",
