@@ -14,8 +14,6 @@ from eucentre.models import Base
 # The models kept in the domains' own folders (their manifests' `models`).
 installed().import_models()
 config = context.config
-# The models domains keep in their own folders (their manifests' `models=`) join the metadata.
-installed().import_models()
 target_metadata = Base.metadata
 
 

@@ -1,7 +1,7 @@
 """Monitoring: reporting rounds, submissions as vintages, their observations, rounds' timelines
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
