@@ -183,6 +183,13 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(
         default=16 * 1024, ge=1024, description="The largest request line and headers accepted."
     )
+    # --- monitoring (docs/monitoring.md) ---
+    monitoring_max_rows: int = Field(
+        default=20_000,
+        ge=1,
+        le=200_000,
+        description="The most observations one submission (CSV, JSON or XLSX) may hold.",
+    )
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )

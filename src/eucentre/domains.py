@@ -25,6 +25,7 @@ DOMAINS = (
     "eucentre.matching",
     "eucentre.transparency",
     "eucentre.detection",
+    "eucentre.monitoring",
 )
 
 

@@ -75,7 +75,9 @@ def test_scopes_and_navigation_come_from_the_manifests() -> None:
         "/staff/organisations",
         "/staff/users",
         "/staff/audit",
+        "/staff/monitoring",
     ]
+    assert installed().scopes("coordinator") == {"monitoring:read", "monitoring:write"}
 
 
 def test_the_example_domain_serves_its_routes_and_navigation(settings, database) -> None:

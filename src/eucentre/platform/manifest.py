@@ -42,8 +42,9 @@ class Command:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link in the navigation of one audience ("staff", "authority" or "public"). Staff links
-    name the roles that see them; a link to a page one may not open is not shown."""
+    """A link in the navigation of one audience ("staff", "authority", "coordinator" or
+    "public"). Staff links name the roles that see them; a link to a page one may not open is
+    not shown."""
 
     label: str
     href: str
