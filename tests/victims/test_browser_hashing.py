@@ -122,7 +122,7 @@ def test_a_small_corpus_hashes_in_the_browser_as_the_server_hashes_it(js_page, t
     assert sum(len(v) for v in distances.values()) >= 18
 
 
-@pytest.mark.slow
+@pytest.mark.heavy  # make test-heavy
 def test_a_corpus_of_240_pictures_in_every_format(js_page, tmp_path) -> None:
     samples = make_corpus(tmp_path, 240)
     distances = check_corpus(js_page, samples)

@@ -15,7 +15,7 @@ CLIENT = Path(__file__).resolve().parents[1]
 REPOSITORY = CLIENT.parents[1]
 
 
-@pytest.mark.slow
+@pytest.mark.heavy  # make test-heavy
 def test_the_client_installs_alone_and_runs(tmp_path: Path) -> None:
     venv.EnvBuilder(with_pip=True, system_site_packages=False).create(tmp_path / "venv")
     python = tmp_path / "venv" / "bin" / "python"
