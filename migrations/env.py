@@ -11,9 +11,8 @@ from eucentre.db import make_engine
 from eucentre.domains import installed
 from eucentre.models import Base
 
-# The models the domains keep in their own folders (their manifests' `models=`).
+# The models kept in the domains' own folders (their manifests' `models`).
 installed().import_models()
-
 config = context.config
 target_metadata = Base.metadata
 

@@ -11,7 +11,7 @@ from eucentre.operations.migrations import current_revision, head_revision, upgr
 
 
 def test_models_and_migrations_agree(database) -> None:
-    installed().import_models()  # the domains' own model modules
+    installed().import_models()  # the models kept in the domains' own folders
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)

@@ -18,12 +18,16 @@ DOMAINS = (
     "eucentre.indicators",
     "eucentre.referrals",
     "eucentre.complaints",
+    "eucentre.victims",
     "eucentre.admin",
     "eucentre.retention",
     "eucentre.media",
     "eucentre.matching",
     "eucentre.notices",
     "eucentre.search",
+    "eucentre.transparency",
+    "eucentre.detection",
+    "eucentre.monitoring",
 )
 
 

@@ -77,12 +77,15 @@ def test_scopes_and_navigation_come_from_the_manifests() -> None:
         "/staff/reports",
         "/staff/indicators",
         "/staff/complaints",
+        "/staff/victims",
         "/staff/organisations",
         "/staff/users",
         "/staff/audit",
         "/staff/notices",
         "/staff/search",
+        "/staff/monitoring",
     ]
+    assert installed().scopes("coordinator") == {"monitoring:read", "monitoring:write"}
 
 
 def test_the_example_domain_serves_its_routes_and_navigation(settings, database) -> None:

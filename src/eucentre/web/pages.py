@@ -15,11 +15,13 @@ from eucentre.auth import service as auth_service
 from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session, transaction
-from eucentre.models.staff import AUTHORITY_OFFICER
+from eucentre.models.staff import AUTHORITY_OFFICER, COORDINATOR
 from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+# Where people who act for an organisation land after signing in (staff: /staff).
+HOMES = {AUTHORITY_OFFICER: "/authority/referrals", COORDINATOR: "/monitoring/owed"}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -116,8 +118,8 @@ async def sign_in(
             {"error": str(refused.detail), "email": email, "next_path": _safe_next(next)},
             status_code=refused.status,
         )
-    home = "/authority/referrals" if user.role == AUTHORITY_OFFICER else "/staff"
-    if user.role == AUTHORITY_OFFICER and next == "/staff":
+    home = HOMES.get(user.role, "/staff")
+    if user.role in HOMES and next == "/staff":
         next = home  # the form's default target is the staff overview
     response = RedirectResponse(_safe_next(next, home), status_code=303)
     response.set_cookie(
@@ -138,7 +140,11 @@ def sign_out(
     request: Request,
     session: Session = Depends(get_session),
     principal: Principal = Depends(
-        allow(roles=ALL_STAFF, organisations={PrincipalKind.authority}, page=True)
+        allow(
+            roles=ALL_STAFF,
+            organisations={PrincipalKind.authority, PrincipalKind.coordinator},
+            page=True,
+        )
     ),
 ) -> RedirectResponse:
     auth_service.sign_out(session, principal=principal)
