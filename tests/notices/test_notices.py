@@ -339,7 +339,7 @@ def test_a_victims_case_learns_of_notices_and_removals_of_its_material(
             session, sighting("https://files.example/v2.jpg", indicator_ids=(77, 78))
         )
         intake.add_sighting(
-            session, sighting("https://photos.example/other.jpg", indicator_ids=(5,))
+            session, sighting("https://files.example/other.jpg", indicator_ids=(5,))
         )
         service.record_check(session, first, CheckResult("gone_404"))
         found = information.for_indicators(session, [77])

@@ -6,6 +6,7 @@ notice; an e-mail host gets its notice on a local SMTP server."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from email import message_from_bytes
 
 import httpx
@@ -16,8 +17,9 @@ from sqlalchemy import select
 
 from eucentre.app import create_app
 from eucentre.db import transaction
+from eucentre.kit.time import as_utc
 from eucentre.media.hashing import hash_bytes
-from eucentre.models import OrganisationKind
+from eucentre.models import OrganisationKind, OutboxMessage
 from eucentre.notices import hosts, measures
 from eucentre.notices.models import NoticeItem, NoticeSend
 from eucentre.search.addresses import system_resolver
@@ -191,7 +193,15 @@ def test_crawl_notice_resend_removal_and_reupload(settings, database, session_fa
                 assert "Article 49" in text
 
                 # Re-sent on the shortened schedule (1 s), every send recorded.
-                assert relay(queue) == 0
+                with transaction(session_factory) as session:
+                    waiting = session.scalars(
+                        select(OutboxMessage).where(OutboxMessage.kind == "notice.send")
+                    ).all()
+                    assert len(waiting) == 2
+                    for message in waiting:
+                        assert message.delivered_at is None and message.sends == 1
+                        due = as_utc(message.next_attempt_at) - as_utc(message.last_sent_at)
+                        assert due == timedelta(seconds=1)
                 time.sleep(1.2)
                 assert relay(queue) == 2
                 again = api.get(f"/api/v1/notices/{first_id}").json()
