@@ -348,3 +348,35 @@ def test_a_victims_case_learns_of_notices_and_removals_of_its_material(
             ("pending", 1, 0),
         ]
         assert information.for_indicators(session, [999]) == []
+
+
+def test_the_victims_information_hook_names_notices_and_removals(world, session_factory) -> None:
+    from eucentre.domains import installed
+    from eucentre.victims.information import INFORMATION, entries
+    from eucentre.victims.models import VictimCase, VictimHash
+
+    with transaction(session_factory) as session:
+        case = VictimCase(
+            number="V-TEST-1",
+            pin_digest="x",
+            status="open",
+            language="en",
+            channel="web",
+            created_at=utcnow(),
+            last_activity_at=utcnow(),
+        )
+        session.add(case)
+        session.flush()
+        session.add(VictimHash(case_id=case.id, signal="md5", value="c" * 32))
+        item = intake.add_sighting(session, sighting("https://photos.example/vv.jpg", md5="c" * 32))
+        intake.add_sighting(session, sighting("https://photos.example/no.jpg", md5="d" * 32))
+        session.get(Notice, item.notice_id).first_sent_at = utcnow()
+        service.record_check(session, item, CheckResult("gone_404"))
+        assert installed().hooks(INFORMATION)
+        found = [
+            (e.kind, e.recipient or e.provider)
+            for e in entries(session, case)
+            if e.kind in ("notice", "removed")
+        ]
+        name = repository.organisation(session, world["provider"]).name
+        assert found == [("notice", name), ("removed", name)]

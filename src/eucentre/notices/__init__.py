@@ -31,4 +31,6 @@ MANIFEST = Manifest(
     },
     implied_scopes={"notices:write": ("notices:read",)},
     models=("eucentre.notices.models",),
+    # A victim's case learns of the notices and removals of its material (Art. 20).
+    hooks={"victims.information": ("eucentre.notices.victims_information:entries",)},
 )

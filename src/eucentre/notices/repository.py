@@ -287,3 +287,15 @@ def items_with_indicators(session: Session, indicator_ids: Sequence[int]) -> lis
     wanted = set(indicator_ids)
     query = select(NoticeItem).where(NoticeItem.notice_id.is_not(None)).order_by(NoticeItem.id)
     return [i for i in session.scalars(query.limit(100_000)) if wanted & set(i.indicator_ids or ())]
+
+
+def items_with_hashes(session: Session, *, md5s: set[str], pdqs: set[str]) -> list[NoticeItem]:
+    conditions = []
+    if md5s:
+        conditions.append(NoticeItem.md5.in_(sorted(md5s)))
+    if pdqs:
+        conditions.append(NoticeItem.pdq.in_(sorted(pdqs)))
+    if not conditions:
+        return []
+    query = select(NoticeItem).where(NoticeItem.notice_id.is_not(None), or_(*conditions))
+    return list(session.scalars(query.order_by(NoticeItem.id).limit(10_000)))

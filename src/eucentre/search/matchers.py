@@ -1,7 +1,8 @@
 """What found media is matched against. The Centre's verified indicators always; other domains
-plug in matchers of their own (the victims' unverified hashes) by naming them in `PLUGINS`,
-one line each, like a domain in `eucentre/domains.py`. A match to a verified indicator of known
-material becomes a notice at once; any other match waits for an analyst to confirm it."""
+plug in matchers of their own (the victims' unverified hashes) through the extension point
+`search.media_matchers`: `hooks={"search.media_matchers": ("package.module:MATCHER",)}` in their
+manifest, a `MediaMatcher` each. A match to a verified indicator of known material becomes a
+notice at once; any other match waits for an analyst to confirm it."""
 
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from sqlalchemy.orm import Session
 
 from eucentre.indicators import distribution
 from eucentre.indicators.lookup import LookupIndex, Query
-from eucentre.platform.manifest import resolve
 from eucentre.search.media import HashedMedia
 from eucentre.signals import registry
 
-# "package.module:attribute" of each plug-in matcher (e.g. the victims' requests).
-PLUGINS: tuple[str, ...] = ()
+# The extension point other domains register their matchers for (see the module's docstring).
+MEDIA_MATCHERS = "search.media_matchers"
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,11 @@ class MediaMatcher(Protocol):
     def match(self, session: Session, media: Sequence[HashedMedia]) -> list[list[Found]]: ...
 
 
-def plugin_matchers(references: Sequence[str] = PLUGINS) -> list[MediaMatcher]:
-    return [resolve(reference) for reference in references]
+def plugin_matchers() -> list[MediaMatcher]:
+    """The matchers the installed domains registered for `search.media_matchers`."""
+    from eucentre.domains import installed
+
+    return list(installed().hooks(MEDIA_MATCHERS))
 
 
 def queries_of(media: HashedMedia) -> list[tuple[Query, str]]:
