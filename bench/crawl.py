@@ -214,7 +214,7 @@ def main() -> None:
                 actor="bench",
                 seeds=[pages[0]],
                 max_pages=args.pages + 5,
-                max_depth=args.pages + 5,
+                max_depth=2,
             ).id
         rss_before = rss_mib()
         cpu, started = time.process_time(), time.perf_counter()
