@@ -212,7 +212,7 @@ def main() -> None:
             crawl_id = service.schedule(
                 session,
                 actor="bench",
-                seeds=[pages[0]],
+                seeds=pages[: args.domains],
                 max_pages=args.pages + 5,
                 max_depth=2,
             ).id
