@@ -8,9 +8,11 @@ from sqlalchemy import pool
 
 from eucentre.config import get_settings
 from eucentre.db import make_engine
+from eucentre.domains import installed
 from eucentre.models import Base
 
 config = context.config
+installed().import_models()  # the models domains keep in their own folders
 target_metadata = Base.metadata
 
 

@@ -22,6 +22,7 @@ DOMAINS = (
     "eucentre.retention",
     "eucentre.media",
     "eucentre.matching",
+    "eucentre.prevention",
 )
 
 

@@ -85,6 +85,8 @@ class AccountRole(StrEnum):
     senior_analyst = Role.senior_analyst.value
     administrator = Role.administrator.value
     auditor = Role.auditor.value
+    editor = Role.editor.value
+    network_member = Role.network_member.value
     authority_officer = AUTHORITY_OFFICER
 
 
@@ -92,7 +94,8 @@ class AccountRole(StrEnum):
 def create_user(
     email: str = typer.Option(..., "--email"),
     role: AccountRole = typer.Option(
-        ..., "--role", help="analyst, senior_analyst, administrator, auditor or authority_officer."
+        ..., "--role", help="analyst, senior_analyst, administrator, auditor, editor, network_member or "
+        "authority_officer.",
     ),
     org: str | None = typer.Option(None, "--org", help="For an authority officer: the authority."),
 ) -> None:

@@ -16,7 +16,7 @@ from eucentre.auth import service as auth_service
 from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session, transaction
-from eucentre.models.staff import AUTHORITY_OFFICER
+from eucentre.models.staff import AUTHORITY_OFFICER, Role
 from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
@@ -59,6 +59,13 @@ PUBLIC_SERVICES = (
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, _: Principal = Depends(allow(public=True))) -> HTMLResponse:
     return render(request, "landing.html", {"public_services": PUBLIC_SERVICES})
+
+
+# Where people who are not the Centre's staff land after signing in.
+HOMES = {
+    AUTHORITY_OFFICER: "/authority/referrals",
+    Role.network_member.value: "/prevention/network/account",
+}
 
 
 def _safe_next(next_path: str | None, default: str = "/staff") -> str:
@@ -149,8 +156,8 @@ async def sign_in(
             {"error": str(refused.detail), "email": email, "next_path": _safe_next(next)},
             status_code=refused.status,
         )
-    home = "/authority/referrals" if user.role == AUTHORITY_OFFICER else "/staff"
-    if user.role == AUTHORITY_OFFICER and next == "/staff":
+    home = HOMES.get(user.role, "/staff")
+    if next == "/staff":
         next = home  # the form's default target is the staff overview
     response = RedirectResponse(_safe_next(next, home), status_code=303)
     response.set_cookie(
