@@ -66,13 +66,14 @@ def _sqlite(session: Session) -> bool:
 
 def publish(session: Session, *, record_id: int, data: RecordData, at: datetime) -> None:
     title, body, facets = document(data)
+    seq = _next_seq(session)
     doc = session.get(PreventionSearchDoc, record_id)
     if doc is None:
-        doc = PreventionSearchDoc(record_id=record_id)
+        doc = PreventionSearchDoc(record_id=record_id, seq=seq)
         session.add(doc)
     doc.live, doc.title, doc.body, doc.facets = True, title, body, facets
     doc.published_at = at
-    doc.seq = _next_seq(session)
+    doc.seq = seq
     session.flush()
     if _sqlite(session):
         session.execute(sql("DELETE FROM prevention_fts WHERE rowid = :id"), {"id": record_id})
@@ -86,8 +87,9 @@ def remove(session: Session, *, record_id: int) -> None:
     doc = session.get(PreventionSearchDoc, record_id)
     if doc is None or not doc.live:
         return
+    seq = _next_seq(session)
     doc.live, doc.title, doc.body, doc.facets = False, "", "", {}
-    doc.seq = _next_seq(session)
+    doc.seq = seq
     session.flush()
     if _sqlite(session):
         session.execute(sql("DELETE FROM prevention_fts WHERE rowid = :id"), {"id": record_id})

@@ -42,7 +42,7 @@ class Plan:
             keys.update(group.terms)
             for phrase in group.phrases:
                 keys.update(phrase)
-        return frozenset(keys)
+        return frozenset(keys - text.STOPWORDS)
 
     def highlight_prefixes(self) -> tuple[str, ...]:
         return tuple(prefix for group in self.groups for prefix in group.prefixes)
