@@ -34,10 +34,25 @@ bench: install
 	$(BIN)/python bench/signin_flood.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the
-# new entries in src/eucentre/locale/*/LC_MESSAGES/eucentre.po).
+# new entries in the .po files). The platform's catalogue is src/eucentre/locale/; a domain with
+# a locale/ folder keeps its own (src/eucentre/<domain>/locale/), which the platform's skips.
+TRANSLATED_LANGUAGES := de fr
+DOMAIN_CATALOGUES := $(patsubst src/eucentre/%/locale,%,$(wildcard src/eucentre/*/locale))
+EXTRACT := $(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header
+UPDATE := $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o src/eucentre/locale/eucentre.pot src/eucentre
-	for lang in de fr; do $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -D eucentre -l $$lang -i src/eucentre/locale/eucentre.pot -d src/eucentre/locale; done
+	$(EXTRACT) --ignore-dirs=".* ._ $(DOMAIN_CATALOGUES)" -o src/eucentre/locale/eucentre.pot src/eucentre
+	for lang in $(TRANSLATED_LANGUAGES); do $(UPDATE) -D eucentre -l $$lang -i src/eucentre/locale/eucentre.pot -d src/eucentre/locale; done
+	set -e; for domain in $(DOMAIN_CATALOGUES); do \
+	  folder=src/eucentre/$$domain/locale; \
+	  $(EXTRACT) -o $$folder/$$domain.pot src/eucentre/$$domain; \
+	  for lang in $(TRANSLATED_LANGUAGES); do \
+	    if [ -f $$folder/$$lang/LC_MESSAGES/$$domain.po ]; then \
+	      $(UPDATE) -D $$domain -l $$lang -i $$folder/$$domain.pot -d $$folder; \
+	    else $(BIN)/pybabel init -D $$domain -l $$lang -i $$folder/$$domain.pot -d $$folder; fi; \
+	  done; \
+	done
 
 lint: install
 	$(BIN)/ruff check src tests bench

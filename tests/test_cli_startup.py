@@ -15,6 +15,7 @@ from PIL import Image
 
 import eucentre
 from eucentre.cli import app
+from eucentre.domains import installed
 from eucentre.media import pdq
 from eucentre.media.hashing import hash_record
 
@@ -69,14 +70,17 @@ def fresh_python(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str
 
 
 def command_paths() -> list[list[str]]:
-    found: list[list[str]] = []
+    """Every group and command, the top level's loaded as running them would (cli.py)."""
+    found: list[list[str]] = [[]]
+    top = typer.main.get_command(app)
 
     def walk(command: object, path: list[str]) -> None:
         found.append(path)
         for name, sub in getattr(command, "commands", {}).items():
             walk(sub, [*path, name])
 
-    walk(typer.main.get_command(app), [])
+    for name in top.list_commands(None):
+        walk(top.load(name), [name])
     return found
 
 
@@ -101,10 +105,30 @@ def test_every_help_lists_its_commands_without_loading_a_heavy_module() -> None:
     # group, unless the group states the flag's default (clikit.GROUP_SETTINGS, TOP_SETTINGS).
     assert heavy_in(result["modules"]) == []
     top = typer.main.get_command(app)
-    for name in top.commands:
+    for name in top.list_commands(None):
         assert name in result["outputs"][0], name
     for path, output in zip(paths, result["outputs"], strict=True):
         assert "Usage: eucentre " + " ".join(path) in " ".join(output.split()), path
+
+
+def test_the_top_level_help_imports_no_domain_command_module() -> None:
+    """`eucentre --help` lists every command from the manifests, each with its line of help,
+    without importing the modules that define them."""
+    done = fresh_python("-c", DRIVER, stdin=json.dumps(["--help"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [m for m in result["modules"] if m.endswith(".cli") and m != "eucentre.cli"] == []
+    listed = " ".join(result["outputs"][0].split())
+    for command in installed().commands:
+        assert f"{command.name} {command.help}" in listed, command.name
+
+
+def test_a_group_shows_the_help_its_manifest_gives() -> None:
+    done = fresh_python("-c", DRIVER, stdin=json.dumps(["demo", "--help"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    shown = " ".join(json.loads(done.stdout)["outputs"][0].split())
+    assert "Demo data (development only)." in shown
+    assert "--install-completion" not in shown  # a top-level option only
 
 
 def test_hash_of_one_picture_needs_no_jit_database_or_web_and_prints_the_same(tmp_path) -> None:

@@ -89,6 +89,9 @@ def create_app(
     app.state.routers = domains.routers
     for router in domains.routers:
         app.include_router(router)
+    # A domain's own scripts first: the shell's `/static` mount would answer their paths too.
+    for prefix, folder in domains.static_folders():
+        app.mount(prefix, StaticFiles(directory=folder), name=f"static-{prefix.rsplit('/', 1)[1]}")
     app.mount("/static", StaticFiles(directory=PACKAGE_ROOT / "web" / "static"), name="static")
 
     # Added first, so it runs inside the request middleware (whose id, headers, metrics and

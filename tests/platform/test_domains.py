@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from eucentre.app import create_app
 from eucentre.auth import service as auth_service
+from eucentre.blobs import blob_store
 from eucentre.cli import build_cli
 from eucentre.config import get_settings
 from eucentre.db import transaction
@@ -94,6 +95,10 @@ def test_the_example_domain_serves_its_routes_and_navigation(settings, database)
             assert 'href="/staff/greetings"' in home.text
             assert client.get("/staff/greetings").status_code == 200
         with httpx.Client(base_url=url) as anonymous:
+            script = anonymous.get("/static/greetings/greet.js")
+            assert script.status_code == 200
+            assert 'export const greeting = "hello";' in script.text
+            assert anonymous.get("/static/site.css").status_code == 200  # the shell's still
             assert anonymous.get("/staff/greetings").status_code in (303, 401)
         # The installed platform does not have it.
         plain = create_app(settings, engine=database.engine)
@@ -152,6 +157,27 @@ def test_a_failing_handler_backs_off_and_a_later_relay_delivers(settings, sessio
         [message] = session.scalars(select(OutboxMessage)).all()
         assert (message.attempts, message.sends, message.last_error) == (0, 1, "")
     assert calls == [message.id]
+
+
+def test_the_example_domains_demo_data_is_loaded_once(settings, session_factory, tmp_path) -> None:
+    from eucentre.demo import data
+    from tests.platform.greetings.outbox import KIND
+
+    def load() -> list[str]:
+        with transaction(session_factory) as session:
+            return data.load(
+                session,
+                secret=TEST_SECRET.encode(),
+                blobs=blob_store(settings),
+                media_dir=tmp_path,
+                domains=WITH_GREETINGS,
+            )
+
+    assert "a demo greeting" in load()
+    assert "a demo greeting" not in load()
+    with transaction(session_factory) as session:
+        kinds = session.scalars(select(OutboxMessage.kind)).all()
+    assert kinds.count(KIND) == 1
 
 
 def test_the_example_domains_command(database, monkeypatch, tmp_path) -> None:

@@ -137,17 +137,81 @@ def test_every_public_and_officer_string_is_translated_with_its_placeholders() -
             assert sorted(re.findall(r"%\(\w+\)s", messages[message])) == placeholders, message
 
 
+def strings_of(package: Path) -> set[str]:
+    """Every string marked for translation in a package's code and templates."""
+    found = set()
+    for path in package.rglob("*.py"):
+        found |= extracted("python", path)
+    for path in package.glob("**/templates/**/*.html"):
+        found |= extracted("jinja2", path)
+    return found
+
+
+def ids_of(path: Path, language: str) -> dict[str, str]:
+    with path.open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle, locale=language) if m.id}
+
+
 def test_the_catalogues_are_in_step_with_the_code() -> None:
-    """A string added to a page or to code must reach the catalogues (`make messages`)."""
+    """A string added to a page or to code must reach its catalogue (`make messages`): the
+    platform's for the packages without their own, the domain's for the others."""
+    own = {folder.parent for folder in i18n.domain_catalogue_folders()}
     in_code = set()
-    for path in SOURCE.rglob("*.py"):
-        in_code |= extracted("python", path)
-    for path in SOURCE.glob("*/templates/**/*.html"):
-        in_code |= extracted("jinja2", path)
+    for package in [SOURCE, *sorted(path for path in SOURCE.iterdir() if path.is_dir())]:
+        if package in own:
+            continue
+        if package == SOURCE:
+            in_code |= {s for path in SOURCE.glob("*.py") for s in extracted("python", path)}
+        else:
+            in_code |= strings_of(package)
     for language in TRANSLATED:
         in_catalogue = {m.id for m in catalogue(language) if m.id}
         assert sorted(in_code - in_catalogue) == [], f"run make messages ({language})"
         assert sorted(in_catalogue - in_code) == [], f"stale entries: make messages ({language})"
+
+
+@pytest.mark.parametrize(
+    "folder", i18n.domain_catalogue_folders(), ids=lambda folder: folder.parent.name
+)
+def test_a_domain_catalogue_is_complete_and_in_step(folder: Path) -> None:
+    """A domain with its own catalogue translates every string of its package, placeholders
+    intact, in every language the platform serves."""
+    in_code = strings_of(folder.parent)
+    for language in TRANSLATED:
+        path = i18n.domain_catalogue_path(folder, language)
+        assert path.exists(), f"{path}: run make messages"
+        messages = ids_of(path, language)
+        assert sorted(in_code - set(messages)) == [], f"run make messages ({language})"
+        assert sorted(set(messages) - in_code) == [], f"stale entries ({language})"
+        untranslated = sorted(m for m in in_code if not messages[m])
+        assert untranslated == [], f"{folder.parent.name} {language}: translate these"
+        for message in in_code:
+            placeholders = sorted(re.findall(r"%\(\w+\)s", message))
+            assert sorted(re.findall(r"%\(\w+\)s", messages[message])) == placeholders
+
+
+def test_a_domain_catalogue_adds_to_the_platforms(tmp_path, monkeypatch) -> None:
+    """Translations of a domain's own catalogue reach the pages; the platform's wording of a
+    string both have is kept."""
+    package = tmp_path / "eucentre"
+    (package / "locale" / "de" / "LC_MESSAGES").mkdir(parents=True)
+    (package / "locale" / "de" / "LC_MESSAGES" / "eucentre.po").write_text(
+        'msgid "Sign in"\nmsgstr "Anmelden"\n', encoding="utf-8"
+    )
+    domain = package / "toys" / "locale" / "de" / "LC_MESSAGES"
+    domain.mkdir(parents=True)
+    (domain / "toys.po").write_text(
+        'msgid "Sign in"\nmsgstr "Einloggen"\n\nmsgid "A toy"\nmsgstr "Ein Spielzeug"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALE_DIR", package / "locale")
+    i18n.translations.cache_clear()
+    try:
+        german = i18n.translations("de")
+        assert german.gettext("A toy") == "Ein Spielzeug"
+        assert german.gettext("Sign in") == "Anmelden"
+    finally:
+        i18n.translations.cache_clear()
 
 
 def test_a_missing_catalogue_falls_back_to_english() -> None:

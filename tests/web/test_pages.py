@@ -46,7 +46,7 @@ def test_landing_page_says_what_the_centre_is_and_links_public_services(live) ->
     assert "European Centre to prevent and counter child sexual abuse" in html
     assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
     assert "<nav" in html and 'role="banner"' in html and 'role="contentinfo"' in html
-    assert "Complain about a removal" in html and "Help for victims" in html
+    assert '<a href="/complaints">Complain about a removal</a>' in html
     assert "<script" not in html  # works without JavaScript
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
 

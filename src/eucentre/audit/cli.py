@@ -8,9 +8,7 @@ from rich.console import Console
 from eucentre.clikit import GROUP_SETTINGS, cli_transaction
 
 console = Console()
-audit_app = typer.Typer(
-    help="The hash-chained audit log.", no_args_is_help=True, context_settings=GROUP_SETTINGS
-)
+audit_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 @audit_app.command("verify")

@@ -6,9 +6,15 @@ MANIFEST = Manifest(
     name="auth",
     routers=("eucentre.auth.api:router",),
     commands=(
-        Command("orgs", "eucentre.auth.cli:orgs_app"),
-        Command("keys", "eucentre.auth.cli:keys_app"),
-        Command("users", "eucentre.auth.cli:users_app"),
+        Command(
+            "orgs",
+            "eucentre.auth.cli:orgs_app",
+            help="Organisations: providers, authorities and the Centre.",
+        ),
+        Command(
+            "keys", "eucentre.auth.cli:keys_app", help="API keys for providers and authorities."
+        ),
+        Command("users", "eucentre.auth.cli:users_app", help="Staff accounts."),
     ),
     # Reserved for the notices to hosting services that are coming; declared here so that keys
     # issued with it stay valid until that domain declares it.

@@ -16,18 +16,14 @@ from eucentre.kinds import AUTHORITY_OFFICER, OrganisationKind, Role
 
 console = Console()
 orgs_app = typer.Typer(
-    help="Organisations: providers, authorities and the Centre.",
     no_args_is_help=True,
     context_settings=GROUP_SETTINGS,
 )
 keys_app = typer.Typer(
-    help="API keys for providers and authorities.",
     no_args_is_help=True,
     context_settings=GROUP_SETTINGS,
 )
-users_app = typer.Typer(
-    help="Staff accounts.", no_args_is_help=True, context_settings=GROUP_SETTINGS
-)
+users_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 @orgs_app.command("create")

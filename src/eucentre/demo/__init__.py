@@ -2,4 +2,7 @@
 
 from eucentre.platform.manifest import Command, Manifest
 
-MANIFEST = Manifest(name="demo", commands=(Command("demo", "eucentre.demo.cli:demo_app"),))
+MANIFEST = Manifest(
+    name="demo",
+    commands=(Command("demo", "eucentre.demo.cli:demo_app", help="Demo data (development only)."),),
+)

@@ -12,9 +12,7 @@ from eucentre.demo import accounts
 # `eucentre` does not wait for it.
 
 console = Console()
-demo_app = typer.Typer(
-    help="Demo data (development only).", no_args_is_help=True, context_settings=GROUP_SETTINGS
-)
+demo_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 def _refuse_production() -> None:

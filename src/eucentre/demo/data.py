@@ -19,6 +19,7 @@ from eucentre.demo.accounts import (
     DEMO_USERS,
     demo_totp_secret,
 )
+from eucentre.domains import installed
 from eucentre.indicators import repository as indicator_repository
 from eucentre.indicators import service as indicator_service
 from eucentre.indicators.media import candidates_from_file
@@ -26,6 +27,7 @@ from eucentre.kinds import AUTHORITY_OFFICER
 from eucentre.kit.blobstore import BlobStore
 from eucentre.media.hashing import hash_file
 from eucentre.models import ApiKey, StaffUser
+from eucentre.platform.manifest import Domains
 from eucentre.rules.indicator_status import Action
 from eucentre.signals import MediaFile, registry
 
@@ -35,8 +37,16 @@ DEMO_USERS_WHO_CONFIRM = ("analyst@demo.eucentre.eu", "analyst2@demo.eucentre.eu
 VERIFIED_DEMO_IMAGES = 4
 
 
-def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) -> list[str]:
-    """Create whatever demo data is missing; return what was created."""
+def load(
+    session: Session,
+    *,
+    secret: bytes,
+    blobs: BlobStore,
+    media_dir: Path,
+    domains: Domains | None = None,
+) -> list[str]:
+    """Create whatever demo data is missing, the platform's then every installed domain's;
+    return what was created."""
     created: list[str] = []
     for demo in DEMO_ORGANISATIONS:
         if repository.organisation_by_name(session, demo.name) is None:
@@ -84,6 +94,9 @@ def load(session: Session, *, secret: bytes, blobs: BlobStore, media_dir: Path) 
             )
             created.append(f"authority officer {email}")
     created += load_indicators(session, blobs=blobs, media_dir=media_dir)
+    # Then each domain's own, on top of these organisations and accounts.
+    for load_domain in (domains or installed()).demo_loaders:
+        created += load_domain(session, secret=secret, blobs=blobs, media_dir=media_dir)
     return created
 
 

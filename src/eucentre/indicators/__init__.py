@@ -8,8 +8,12 @@ MANIFEST = Manifest(
     routers=("eucentre.indicators.api:router", "eucentre.indicators.pages:router"),
     tasks=("eucentre.indicators.tasks",),
     commands=(
-        Command("indicators", "eucentre.indicators.cli:indicators_app"),
-        Command("guard", "eucentre.indicators.cli:guard_app"),
+        Command(
+            "indicators",
+            "eucentre.indicators.cli:indicators_app",
+            help="The Centre's indicator lists.",
+        ),
+        Command("guard", "eucentre.indicators.cli:guard_app", help="The benign-corpus guard."),
     ),
     navigation=(
         NavEntry(

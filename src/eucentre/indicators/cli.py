@@ -13,12 +13,8 @@ from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, err_cons
 # starting `eucentre` does not wait for them.
 
 console = Console()
-indicators_app = typer.Typer(
-    help="The Centre's indicator lists.", no_args_is_help=True, context_settings=GROUP_SETTINGS
-)
-guard_app = typer.Typer(
-    help="The benign-corpus guard.", no_args_is_help=True, context_settings=GROUP_SETTINGS
-)
+indicators_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
+guard_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 IMAGE_SUFFIXES = {
     ".jpg",

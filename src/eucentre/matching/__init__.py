@@ -59,5 +59,10 @@ def __getattr__(name: str) -> Any:
 
 
 MANIFEST = Manifest(
-    name="matching", commands=(Command("index", "eucentre.matching.cli:index_app"),)
+    name="matching",
+    commands=(
+        Command(
+            "index", "eucentre.matching.cli:index_app", help="Build, update and query hash indexes."
+        ),
+    ),
 )

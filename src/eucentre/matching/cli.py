@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from eucentre.matching.index import HashIndex
 
 index_app = typer.Typer(
-    help="Build, update and query hash indexes.",
     no_args_is_help=True,
     context_settings=GROUP_SETTINGS,
 )

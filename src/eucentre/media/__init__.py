@@ -66,5 +66,13 @@ def __getattr__(name: str) -> Any:
 
 
 MANIFEST = Manifest(
-    name="media", commands=(Command("hash", "eucentre.media.cli:hash_command", group=False),)
+    name="media",
+    commands=(
+        Command(
+            "hash",
+            "eucentre.media.cli:hash_command",
+            group=False,
+            help="Hash media files: MD5, SHA-256, and PDQ or vPDQ.",
+        ),
+    ),
 )

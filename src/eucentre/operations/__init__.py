@@ -6,8 +6,18 @@ MANIFEST = Manifest(
     name="operations",
     routers=("eucentre.operations.api:router",),
     commands=(
-        Command("serve", "eucentre.operations.cli:serve", group=False),
-        Command("worker", "eucentre.operations.cli:worker", group=False),
-        Command("db", "eucentre.operations.cli:db_app"),
+        Command(
+            "serve",
+            "eucentre.operations.cli:serve",
+            group=False,
+            help="Serve the platform: pages, API and the embedded task consumer.",
+        ),
+        Command(
+            "worker",
+            "eucentre.operations.cli:worker",
+            group=False,
+            help="Run a standalone task consumer.",
+        ),
+        Command("db", "eucentre.operations.cli:db_app", help="The database."),
     ),
 )

@@ -10,7 +10,7 @@ from eucentre.clikit import GROUP_SETTINGS
 # Each command imports what it runs (Alembic, uvicorn, the app, Huey), so that starting
 # `eucentre` does not wait for any of them.
 console = Console()
-db_app = typer.Typer(help="The database.", no_args_is_help=True, context_settings=GROUP_SETTINGS)
+db_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 @db_app.command("upgrade")

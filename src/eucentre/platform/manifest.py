@@ -9,9 +9,11 @@ command line then imports no web framework to print its help, and the entry poin
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 
@@ -28,11 +30,14 @@ def resolve(reference: str) -> Any:
 
 @dataclass(frozen=True)
 class Command:
-    """A command of the `eucentre` CLI: a Typer app (a group of commands) or a single function."""
+    """A command of the `eucentre` CLI: a Typer app (a group of commands) or a single function.
+    `help` is its line in `eucentre --help`, shown without importing the module (a group without
+    a help of its own shows it too); a command without one is imported to be listed."""
 
     name: str
     reference: str
     group: bool = True
+    help: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,16 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class PublicService:
+    """A service the public can use, shown as a card on the home page (title and summary are
+    marked with N_ and translated where shown)."""
+
+    title: str
+    summary: str
+    href: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     """Everything one domain adds. All references are resolved lazily (see `resolve`).
 
@@ -55,11 +70,18 @@ class Manifest:
     - outbox: platform.outbox.OutboxHandler objects, one per message kind;
     - commands: the domain's CLI;
     - navigation: links per audience and role;
+    - public_services: the cards of the home page that lead to the domain's public pages;
     - scopes: API key scopes by organisation kind ("provider", "authority");
     - implied_scopes: a scope that includes others (older keys keep working);
     - blob_references: "module:Model.column" of every column that holds a blob id, so the orphan
       sweep never deletes a blob a record still names;
-    - models: modules of SQLAlchemy models kept in the domain's own folder (for Alembic).
+    - models: modules of SQLAlchemy models kept in the domain's own folder (for Alembic);
+    - demo: functions `load(session, *, secret, blobs, media_dir) -> list[str]` that add the
+      domain's demo data after the platform's own (idempotent; they return what they created);
+    - static: a folder of the domain's package served at `/static/<name>/` (its scripts).
+
+    Templates (`<package>/templates/`) and translations (`<package>/locale/`) are found by
+    their folders, as web/templating.py and web/i18n.py describe.
     """
 
     name: str
@@ -68,10 +90,14 @@ class Manifest:
     outbox: tuple[str, ...] = ()
     commands: tuple[Command, ...] = ()
     navigation: tuple[NavEntry, ...] = ()
+    public_services: tuple[PublicService, ...] = ()
     scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     implied_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blob_references: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
+    demo: tuple[str, ...] = ()
+    static: str | None = None
+    package: str = ""
 
 
 def load(packages: Iterable[str]) -> Domains:
@@ -81,7 +107,8 @@ def load(packages: Iterable[str]) -> Domains:
         manifest = getattr(importlib.import_module(package), "MANIFEST", None)
         if not isinstance(manifest, Manifest):
             raise TypeError(f"{package} declares no MANIFEST = Manifest(...)")
-        manifests.append(manifest)
+        # Where the domain lives, for its static folder and catalogue (a manifest need not say).
+        manifests.append(manifest if manifest.package else replace(manifest, package=package))
     return Domains(tuple(manifests))
 
 
@@ -135,6 +162,10 @@ class Domains:
             if entry.audience == audience
         )
 
+    @property
+    def public_services(self) -> tuple[PublicService, ...]:
+        return tuple(service for manifest in self.manifests for service in manifest.public_services)
+
     def scopes(self, organisation_kind: str) -> frozenset[str]:
         return frozenset(
             scope
@@ -156,6 +187,22 @@ class Domains:
             resolve(ref) for manifest in self.manifests for ref in manifest.blob_references
         )
 
+    @cached_property
+    def demo_loaders(self) -> tuple[Any, ...]:
+        return tuple(resolve(ref) for manifest in self.manifests for ref in manifest.demo)
+
+    def static_folders(self) -> tuple[tuple[str, Path], ...]:
+        """(URL prefix, folder) of every domain that serves static files."""
+        folders = []
+        for manifest in self.manifests:
+            if manifest.static:
+                spec = importlib.util.find_spec(manifest.package)
+                if spec is None or spec.origin is None:
+                    raise ValueError(f"domain package {manifest.package!r} cannot be found")
+                folder = Path(spec.origin).parent / manifest.static
+                folders.append((f"/static/{manifest.name}", folder))
+        return tuple(folders)
+
     def import_models(self) -> None:
         for manifest in self.manifests:
             for module_name in manifest.models:
@@ -166,6 +213,7 @@ class Domains:
         refs: list[str] = []
         for manifest in self.manifests:
             refs += [*manifest.routers, *manifest.outbox, *manifest.blob_references]
+            refs += list(manifest.demo)
             refs += [command.reference for command in manifest.commands]
         return refs
 

@@ -6,5 +6,9 @@ from eucentre.platform.manifest import Command, Manifest
 MANIFEST = Manifest(
     name="retention",
     tasks=("eucentre.retention.tasks",),
-    commands=(Command("retention", "eucentre.retention.cli:retention_app"),),
+    commands=(
+        Command(
+            "retention", "eucentre.retention.cli:retention_app", help="Retention of received files."
+        ),
+    ),
 )

@@ -9,9 +9,7 @@ from rich.table import Table
 from eucentre.clikit import GROUP_SETTINGS
 
 console = Console()
-retention_app = typer.Typer(
-    help="Retention of received files.", no_args_is_help=True, context_settings=GROUP_SETTINGS
-)
+retention_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 
 
 @retention_app.command("enforce")

@@ -1,9 +1,11 @@
 """Languages of the pages: which one a request gets, and the translations for it.
 
-Catalogues are the `.po` files under `src/eucentre/locale/<language>/LC_MESSAGES/`, read with
-Babel once per process (no compiled `.mo` files to keep in step). `make messages` extracts the
-English strings from templates and code and updates every catalogue. A string not translated yet
-shows in English.
+Catalogues are `.po` files read with Babel once per process (no compiled `.mo` files to keep
+in step): the platform's in `src/eucentre/locale/<language>/LC_MESSAGES/eucentre.po`, and a
+domain that keeps its own in `src/eucentre/<domain>/locale/<language>/LC_MESSAGES/<domain>.po`,
+so adding a domain touches no shared catalogue. They are merged into one translation per
+language. `make messages` extracts the English strings of each package's templates and code
+into its own catalogue and updates every language. A string not translated yet shows in English.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from starlette.requests import Request
@@ -38,17 +41,42 @@ def catalogue_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def domain_catalogue_folders() -> list[Path]:
+    """The `locale/` folders of the domains that keep their own catalogue."""
+    return sorted(path for path in LOCALE_DIR.parent.glob("*/locale") if path.is_dir())
+
+
+def domain_catalogue_path(folder: Path, language: str) -> Path:
+    return folder / language / "LC_MESSAGES" / f"{folder.parent.name}.po"
+
+
+def catalogue_paths(language: str) -> list[Path]:
+    """The platform's catalogue of this language, then each domain's."""
+    paths = [catalogue_path(language)]
+    paths += [domain_catalogue_path(folder, language) for folder in domain_catalogue_folders()]
+    return [path for path in paths if path.exists()]
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def translations(language: str) -> gettext.NullTranslations:
-    path = catalogue_path(language)
-    if language == DEFAULT_LANGUAGE or not path.exists():
+    paths = catalogue_paths(language)
+    if language == DEFAULT_LANGUAGE or not paths:
         return gettext.NullTranslations()
-    with path.open("rb") as handle:
-        catalogue = read_po(handle, locale=language)
+    merged = read_catalogue(paths[0], language)
+    for path in paths[1:]:
+        for message in read_catalogue(path, language):
+            # The platform's wording wins: a domain's catalogue adds strings, never overrides.
+            if message.id and message.id not in merged:
+                merged[message.id] = message
     compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
+    write_mo(compiled, merged)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def read_catalogue(path: Path, language: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
 
 
 def gettext_for(request: Request) -> Callable[[str], str]:

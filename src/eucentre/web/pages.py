@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -23,42 +22,10 @@ from eucentre.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-@dataclass(frozen=True)
-class PublicService:
-    title: str
-    summary: str
-    href: str | None
-
-
-# Services appear here as they are built; an entry without a link says "coming soon".
-PUBLIC_SERVICES = (
-    PublicService(
-        N_("Complain about a removal"),
-        N_(
-            "If an online service removed your content because of the Centre's indicators and "
-            "you think it was a mistake, tell us. A person will look at it."
-        ),
-        "/complaints",
-    ),
-    PublicService(
-        N_("Help for victims"),
-        N_(
-            "Get help to have images of you taken down, without uploading them: your device "
-            "computes fingerprints and only those are sent."
-        ),
-        None,
-    ),
-    PublicService(
-        N_("Transparency"),
-        N_("What the Centre did: reports received and forwarded, complaints, removals."),
-        None,
-    ),
-)
-
-
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, _: Principal = Depends(allow(public=True))) -> HTMLResponse:
-    return render(request, "landing.html", {"public_services": PUBLIC_SERVICES})
+    services = request.app.state.domains.public_services
+    return render(request, "landing.html", {"public_services": services})
 
 
 # Where people who are not the Centre's staff land after signing in.

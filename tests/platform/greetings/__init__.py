@@ -3,7 +3,8 @@ line (here `installed().plus(MANIFEST)`, in production a line of eucentre/domain
 
 It greets: a provider may ask how many greetings were sent; a task writes a greeting to the
 outbox; the outbox handler sends it again every time the relay runs until it has gone out
-three times; staff see a page linked from their navigation; `eucentre greetings count` counts.
+three times; staff see a page linked from their navigation; `eucentre greetings count` counts;
+its demo data is one greeting; its script is served at /static/greetings/greet.js.
 """
 
 from eucentre.platform.manifest import Command, Manifest, NavEntry
@@ -16,4 +17,8 @@ MANIFEST = Manifest(
     commands=(Command("greetings", "tests.platform.greetings.cli:greetings_app"),),
     navigation=(NavEntry("Greetings", "/staff/greetings", roles=frozenset({"analyst"})),),
     scopes={"provider": ("greetings:read",)},
+    demo=("tests.platform.greetings.demo:load",),
+    static="static",
+    # Named here because the test plugs it in with `plus()`, not through `load()`.
+    package="tests.platform.greetings",
 )
