@@ -153,3 +153,15 @@ def unreviewed(session: Session, *, before: datetime, limit: int) -> list[int]:
             .limit(limit)
         )
     )
+
+
+def identities(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """The DOI or URL identity of these records (those that have one)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(PreventionRecord.id, PreventionRecord.identity).where(
+            PreventionRecord.id.in_(list(ids)), PreventionRecord.identity.is_not(None)
+        )
+    ).all()
+    return {record_id: identity for record_id, identity in rows}
