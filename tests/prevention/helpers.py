@@ -40,7 +40,9 @@ def draft(session: Session, record: RecordData | None = None, **fields: Any) -> 
     return service.create(session, actor=WRITER, data=record or data(**fields))
 
 
-def published(session: Session, record: RecordData | None = None, **fields: Any) -> PreventionRecord:
+def published(
+    session: Session, record: RecordData | None = None, **fields: Any
+) -> PreventionRecord:
     created = draft(session, record, **fields)
     service.submit(session, actor=WRITER, record_id=created.id)
     return service.approve(session, actor=REVIEWER, record_id=created.id)

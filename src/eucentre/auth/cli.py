@@ -90,7 +90,9 @@ class AccountRole(StrEnum):
 def create_user(
     email: str = typer.Option(..., "--email"),
     role: AccountRole = typer.Option(
-        ..., "--role", help="analyst, senior_analyst, administrator, auditor, editor, network_member or "
+        ...,
+        "--role",
+        help="analyst, senior_analyst, administrator, auditor, editor, network_member or "
         "authority_officer.",
     ),
     org: str | None = typer.Option(None, "--org", help="For an authority officer: the authority."),

@@ -2,7 +2,7 @@
 campaign material and helplines, kept by editors with four eyes; and the practitioner
 network's directory, with consent per field and contact relayed through the platform."""
 
-from eucentre.platform.manifest import N_, Command, Manifest, NavEntry
+from eucentre.platform.manifest import N_, Command, Manifest, NavEntry, PublicService
 
 MANIFEST = Manifest(
     name="prevention",
@@ -16,7 +16,13 @@ MANIFEST = Manifest(
     ),
     tasks=("eucentre.prevention.tasks",),
     outbox=("eucentre.prevention.relay:RELAY_HANDLER",),
-    commands=(Command("prevention", "eucentre.prevention.cli:prevention_app"),),
+    commands=(
+        Command(
+            "prevention",
+            "eucentre.prevention.cli:prevention_app",
+            help="The prevention catalogue: import and export.",
+        ),
+    ),
     navigation=(
         NavEntry(
             "Prevention catalogue", "/staff/prevention", roles=frozenset({"editor", "auditor"})
@@ -35,4 +41,15 @@ MANIFEST = Manifest(
         NavEntry(N_("Practitioner network"), "/prevention/network", audience="public"),
     ),
     models=("eucentre.prevention.models",),
+    demo=("eucentre.prevention.demo:load",),
+    public_services=(
+        PublicService(
+            N_("Prevention hub"),
+            N_(
+                "Research, prevention programmes, training, campaigns and helplines from across "
+                "Europe, searchable in any language; and the network of practitioners."
+            ),
+            "/prevention",
+        ),
+    ),
 )
