@@ -161,8 +161,8 @@ def take_receipt(
     session: Session, *, receipt_token: str, secret: bytes
 ) -> tuple[str, str | None] | None:
     """(number, secret the first time only) of an application's receipt."""
-    digest = digest(secret, "receipt", receipt_token[:100])
-    entry = repository.by_receipt(session, digest)
+    receipt_digest = digest(secret, "receipt", receipt_token[:100])
+    entry = repository.by_receipt(session, receipt_digest)
     if entry is None:
         return None
     shown_secret = None
@@ -171,7 +171,9 @@ def take_receipt(
         and entry.receipt_expires_at
         and as_utc(entry.receipt_expires_at) > utcnow()
     ):
-        shown_secret = open_json(secret, f"network-receipt:{digest}", entry.receipt_secret_sealed)
+        shown_secret = open_json(
+            secret, f"network-receipt:{receipt_digest}", entry.receipt_secret_sealed
+        )
     entry.receipt_secret_sealed = None
     session.flush()
     return entry.number, shown_secret
