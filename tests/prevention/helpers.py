@@ -48,5 +48,5 @@ def published(
     return service.approve(session, actor=REVIEWER, record_id=created.id)
 
 
-def find(session: Session, q: str = "", language: str = "en", **filters: list[str]) -> Result:
-    return search(session, FacetTable(), q=q, filters=filters, language=language, limit=50)
+def find(session: Session, q: str = "", lang: str = "en", **filters: list[str]) -> Result:
+    return search(session, FacetTable(), q=q, filters=filters, language=lang, limit=50)
