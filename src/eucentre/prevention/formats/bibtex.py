@@ -46,10 +46,12 @@ class _Reader:
         self.i += 1
 
     def name(self, what: str) -> str:
+        before = self.i
         self.space()
         match = NAME.match(self.s, self.i)
         if match is None:
-            raise self.fail(f"expected {what}")
+            # At the end of the file, the line where it was expected, not the last line.
+            raise self.fail(f"expected {what}", before if self.i >= len(self.s) else None)
         self.i = match.end()
         return match.group()
 
