@@ -10,7 +10,7 @@ from eucentre import errors
 from eucentre.prevention import export, importer, repository
 from eucentre.prevention.models import PreventionRecord
 from eucentre.prevention.timeline import RECORD_TIMELINE
-from tests.prevention.helpers import REVIEWER, WRITER, published
+from tests.prevention.helpers import published
 
 RIS = """TY  - JOUR
 TI  - Evaluating an anonymous helpline
@@ -22,13 +22,13 @@ AB  - A study of calls to a helpline
 DO  - 10.5555/Helpline.2021
 KW  - evaluation
 LA  - English
-ER  - 
+ER  -
 
 TY  - RPRT
 T1  - Prävention in der Schule
 PY  - 2019///
 UR  - https://example.test/schule
-ER  - 
+ER  -
 """
 
 BIBTEX = r"""
@@ -210,9 +210,8 @@ def test_invalid_records_are_all_reported_and_nothing_is_stored(session) -> None
     assert count(session) == 0
     # Only the dangling link left: still nothing stored (one transaction, rolled back whole).
     fixed = "\n".join(raw.splitlines()[:1] + raw.splitlines()[5:])
-    with pytest.raises(importer.ImportRefused) as dangling:
-        with session.begin_nested():
-            importer.store(session, rows(fixed, "jsonl"), actor="cli")
+    with pytest.raises(importer.ImportRefused) as dangling, session.begin_nested():
+        importer.store(session, rows(fixed, "jsonl"), actor="cli")
     assert dangling.value.detail == [
         {"line": 2, "message": "evaluates: no record doi:10.5555/nowhere"}
     ]
@@ -241,8 +240,8 @@ def test_the_cli_imports_all_or_nothing(database, monkeypatch, tmp_path, capsys)
     from typer.testing import CliRunner
 
     from eucentre.cli import build_cli
-    from eucentre.domains import installed
     from eucentre.config import get_settings
+    from eucentre.domains import installed
 
     monkeypatch.setenv("EUCENTRE_DATABASE_URL", database.url)
     monkeypatch.setenv("EUCENTRE_DATA_DIR", str(tmp_path))

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from eucentre.prevention.vocabulary import COUNTRIES, Evidence, RecordType, TargetGroup
-from tests.prevention.helpers import data, find, published
+from tests.prevention.helpers import find, published
 
 # Records about a concept, in English, German and French, in words other than the queries'.
 FIXTURE = {
