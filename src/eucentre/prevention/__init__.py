@@ -11,8 +11,9 @@ MANIFEST = Manifest(
         "eucentre.prevention.public:router",
         "eucentre.prevention.network_public:router",
         "eucentre.prevention.network_account:router",
-        "eucentre.prevention.pages:router",
+        # Before pages: /staff/prevention/network is not a record's number.
         "eucentre.prevention.network_pages:router",
+        "eucentre.prevention.pages:router",
     ),
     tasks=("eucentre.prevention.tasks",),
     outbox=("eucentre.prevention.relay:RELAY_HANDLER",),

@@ -17,7 +17,7 @@ from eucentre import errors
 from eucentre.auth import totp
 from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
-from eucentre.db import get_session
+from eucentre.db import after_commit, get_session
 from eucentre.kit.ids import RecordId
 from eucentre.prevention import network, relay
 from eucentre.prevention.forms import FORM_TOKEN, new_form_token, read_form
@@ -255,7 +255,8 @@ async def contact(
         if isinstance(refused, errors.TooManyRequests):
             response.headers["Retry-After"] = str(refused.retry_after)
         return response
-    request.app.state.tasks.enqueue("relay_outbox")
+    # After commit: the relay reads the message in a transaction of its own.
+    after_commit(request, request.app.state.tasks.relay_outbox)
     return RedirectResponse(f"/prevention/network/members/{entry_id}?sent=true", status_code=303)
 
 
