@@ -66,7 +66,8 @@ class FacetTable:
             return
         for facet, values in facets.items():
             for value in values:
-                self._matrix[record_id, self._column(facet, value)] = True
+                column = self._column(facet, value)  # may grow the matrix: before indexing it
+                self._matrix[record_id, column] = True
 
     def _column(self, facet: str, value: str) -> int:
         key = (facet, value)
