@@ -24,6 +24,7 @@ from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import Role, StaffSession, StaffUser
 from eucentre.platform import cases
 from eucentre.platform.cases import CaseNumbers
+from eucentre.platform.manifest import N_
 from eucentre.prevention import network_repository as repository
 from eucentre.prevention.models import NetworkEntry
 from eucentre.prevention.network_fields import Problems, Visibility, clean, shown
@@ -116,7 +117,7 @@ def apply(
     fields, visibility = clean(values)
     if values.get("consent") != "yes":
         raise Problems(
-            [{"field": "consent", "message": "please confirm you agree to be listed so"}]
+            [{"field": "consent", "message": N_("please confirm you agree to be listed so")}]
         )
     email_digest = digest(secret, "email", fields["email"].lower())
     if repository.by_email_digest(session, email_digest) is not None:
@@ -278,7 +279,7 @@ def update(
     current_email = profile_of(entry, secret=secret)["email"]
     if fields["email"].lower() != current_email.lower():
         raise Problems(
-            [{"field": "email", "message": "the sign-in address cannot be changed here"}]
+            [{"field": "email", "message": N_("the sign-in address cannot be changed here")}]
         )
     entry.facets = {
         n: fields.pop(n) for n in ("country", "languages", "expertise", "target_groups")

@@ -31,6 +31,7 @@ from eucentre.prevention.vocabulary import (
     TARGET_LABELS,
     TYPE_LABELS,
 )
+from eucentre.web.i18n import N_
 from eucentre.web.templating import render
 
 router = APIRouter(prefix="/staff/prevention", include_in_schema=False)
@@ -38,13 +39,13 @@ EDITORS = {Role.editor}
 READERS = {Role.editor, Role.auditor}
 IMPORT_BODY_LIMIT = 1024 * 1024 * 1024  # the setting bounds the file; this only the stream
 DONE = {
-    "created": "The draft was created.",
-    "edited": "Your changes were saved.",
-    "submitted": "The record was submitted for review by a second editor.",
-    "returned": "The record was returned to its editors as a draft.",
-    "approved": "The record is published.",
-    "withdrawn": "The record was withdrawn: the public no longer sees it.",
-    "confirmed": "The record is marked as reviewed today.",
+    "created": N_("The draft was created."),
+    "edited": N_("Your changes were saved."),
+    "submitted": N_("The record was submitted for review by a second editor."),
+    "returned": N_("The record was returned to its editors as a draft."),
+    "approved": N_("The record is published."),
+    "withdrawn": N_("The record was withdrawn: the public no longer sees it."),
+    "confirmed": N_("The record is marked as reviewed today."),
 }
 Action = Literal["submit", "return", "approve", "withdraw", "confirm"]
 ASKS_FIRST = {"approve", "withdraw"}
