@@ -25,6 +25,8 @@ class Group:
     terms: tuple[str, ...]  # single index keys
     prefixes: tuple[str, ...]  # keys matched as prefixes
     phrases: tuple[tuple[str, ...], ...]  # labels of several words
+    labels: tuple[str, ...] = ()  # labels of one word (concepts), for highlighting
+    typed_keys: tuple[str, ...] = ()  # what was typed, when it names a concept
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Plan:
         keys: set[str] = set()
         for group in self.groups:
             keys.update(group.terms)
+            keys.update(group.labels)
+            keys.update(group.typed_keys)
             for phrase in group.phrases:
                 keys.update(phrase)
         return frozenset(keys - text.STOPWORDS)
@@ -69,20 +73,26 @@ def plan(query: str) -> Plan:
 def _free(word: str, keys: tuple[str, ...]) -> Group | None:
     if keys[0] in text.STOPWORDS or len(keys[0]) < 2:
         return None
-    prefixes = tuple(key for key in keys if len(key) >= PREFIX_FROM)
+    # A word the dictionaries know is matched by its lemmas (and compounds by their parts,
+    # split when indexed); only an unknown word, likely a name or a compound's head the
+    # dictionaries lack, is also matched as a prefix, which is costly on a large catalogue.
+    prefixes = () if text.known(word) else tuple(k for k in keys if len(k) >= PREFIX_FROM)
     return Group((word,), None, keys, prefixes, ())
 
 
 def _concept(concept_id: str, typed: tuple[str, ...]) -> Group:
-    singles = []
+    """A concept: its token, which every record naming one of its labels (in any language)
+    carries since it was indexed, or was tagged with by an editor; the typed words too. The
+    labels in every language are kept for highlighting, and `with_labels` matches them in the
+    text as well (for an index built before a label was added, until `prevention reindex`)."""
     phrases = []
+    singles = []
     for label in concepts.label_queries(concept_id):
-        if len(label) == 1:
-            singles.append(label[0])
-        else:
-            phrases.append(label)
+        (singles if len(label) == 1 else phrases).append(label if len(label) > 1 else label[0])
     token = concepts.BY_ID[concept_id].token
-    return Group(typed, concept_id, (token, *dict.fromkeys(singles)), (), tuple(phrases))
+    typed_keys = tuple(key for word in typed for key in text.query_keys(word)[:1])
+    terms = tuple(dict.fromkeys((token, *typed_keys)))
+    return Group(typed, concept_id, terms, (), tuple(phrases), tuple(singles), typed_keys)
 
 
 # --- SQLite FTS5 ---------------------------------------------------------------------------
@@ -93,19 +103,22 @@ def _q(term: str) -> str:
     return '"' + term.replace('"', "") + '"'
 
 
-def fts5_group(group: Group) -> str:
+def fts5_group(group: Group, *, with_labels: bool = False) -> str:
     forms = [_q(term) for term in group.terms]
     forms += [_q(prefix) + "*" for prefix in group.prefixes]
-    # A label of several words: its words near each other (a word may be followed by its
-    # lemma in the index, so the window is twice the label's length).
-    forms += [
-        f"NEAR({' '.join(_q(w) for w in phrase)}, {2 * len(phrase)})" for phrase in group.phrases
-    ]
+    if with_labels:
+        # A label of several words: its words near each other (a word may be followed by its
+        # lemma in the index, so the window is twice the label's length).
+        forms += [_q(label) for label in group.labels]
+        forms += [
+            f"NEAR({' '.join(_q(w) for w in phrase)}, {2 * len(phrase)})"
+            for phrase in group.phrases
+        ]
     return "(" + " OR ".join(forms) + ")"
 
 
-def fts5(groups: tuple[Group, ...]) -> str:
-    return " AND ".join(fts5_group(group) for group in groups)
+def fts5(groups: tuple[Group, ...], *, with_labels: bool = False) -> str:
+    return " AND ".join(fts5_group(group, with_labels=with_labels) for group in groups)
 
 
 # --- PostgreSQL tsquery --------------------------------------------------------------------
@@ -115,11 +128,13 @@ def _tsq(term: str) -> str:
     return "'" + term.replace("'", "") + "'"
 
 
-def tsquery_group(group: Group) -> str:
+def tsquery_group(group: Group, *, with_labels: bool = False) -> str:
     forms = [_tsq(term) for term in group.terms]
     forms += [_tsq(prefix) + ":*" for prefix in group.prefixes]
-    # tsquery has no window operator: the words of a label, all of them.
-    forms += ["(" + " & ".join(_tsq(w) for w in phrase) + ")" for phrase in group.phrases]
+    if with_labels:
+        forms += [_tsq(label) for label in group.labels]
+        # tsquery has no window operator: the words of a label, all of them.
+        forms += ["(" + " & ".join(_tsq(w) for w in phrase) + ")" for phrase in group.phrases]
     return "(" + " | ".join(forms) + ")"
 
 

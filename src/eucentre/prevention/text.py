@@ -55,6 +55,12 @@ def _known(word: str, language: str) -> bool:
     )
 
 
+@lru_cache(maxsize=50_000)
+def known(word: str) -> bool:
+    """Whether a dictionary of a query language knows the word."""
+    return any(_known(word, language) for language in QUERY_LANGUAGES)
+
+
 @lru_cache(maxsize=100_000)
 def compound_parts(word: str, language: str) -> tuple[str, ...]:
     """The two known words a long compound is made of (the longest known tail), or ()."""
