@@ -58,7 +58,9 @@ def test_a_query_is_planned_as_concepts_and_free_words() -> None:
     concept_group = plan.groups[0]
     assert concepts.BY_ID["child_sexual_abuse"].token in concept_group.terms
     assert ("child", "sexual", "abuse") in concept_group.phrases
-    assert "programm" in plan.groups[2].prefixes
+    # A word the dictionaries know matches by its lemmas; an unknown one also as a prefix.
+    assert plan.groups[2].terms == ("programm",) and plan.groups[2].prefixes == ()
+    assert query.plan("Dunkelfeldprojekt").groups[0].prefixes == ("dunkelfeldprojekt",)
 
 
 def test_a_query_cannot_break_out_of_its_expression() -> None:

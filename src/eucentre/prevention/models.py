@@ -12,16 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from eucentre.kit.time import utcnow
 from eucentre.models.base import Base, TimelineEventColumns
 
-# Tables the search engine keeps itself (SQLite FTS5 virtual tables and their shadow tables):
-# created by the migration, not described by models, left out when models and migrations are
-# compared.
+# What the search engine keeps itself (SQLite's FTS5 virtual tables and their shadow tables,
+# PostgreSQL's expression index over the documents): created by the migration, not described
+# by models, left out when models and migrations are compared.
 FTS_TABLE = "prevention_fts"
 FTS_VOCAB = "prevention_fts_vocab"
-ENGINE_TABLES = frozenset(
-    {FTS_TABLE, FTS_VOCAB}
+FULLTEXT_INDEX = "ix_prevention_search_docs_fulltext"
+ENGINE_OBJECTS = frozenset(
+    {FTS_TABLE, FTS_VOCAB, FULLTEXT_INDEX}
     | {f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")}
 )
-Base.metadata.info.setdefault("engine_tables", set()).update(ENGINE_TABLES)
+Base.metadata.info.setdefault("engine_objects", set()).update(ENGINE_OBJECTS)
 
 
 class PreventionRecord(Base):
