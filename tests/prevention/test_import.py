@@ -256,6 +256,26 @@ def test_the_cli_imports_all_or_nothing(database, monkeypatch, tmp_path, capsys)
     assert "2 created, 0 updated, 0 unchanged" in done.output
     again = runner.invoke(app, ["prevention", "import", str(good)])
     assert "0 created, 0 updated, 2 unchanged" in again.output
+    from sqlalchemy import create_engine
+
+    engine = create_engine(database.url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(PreventionRecord)) == 2
+    dangling = tmp_path / "dangling.jsonl"
+    dangling.write_text(
+        '{"type": "research", "texts": [{"language": "en", "title": "T"}], '
+        '"url": "https://x.test/d", "evaluates": ["10.5555/nowhere"]}\n'
+    )
+    linked = runner.invoke(app, ["prevention", "import", str(dangling)])
+    assert linked.exit_code == 2
+    assert "dangling.jsonl:1: evaluates: no record doi:10.5555/nowhere" in linked.output
+    with engine.connect() as connection:  # rolled back whole: still the first file's two
+        assert connection.scalar(select(func.count()).select_from(PreventionRecord)) == 2
+    engine.dispose()
+    assert "3 published records indexed" not in runner.invoke(app, ["prevention", "reindex"]).output
+    assert "0 published records indexed" in runner.invoke(app, ["prevention", "reindex"]).output
+    exported = runner.invoke(app, ["prevention", "export", "--format", "csv"])
+    assert exported.exit_code == 0 and exported.output.startswith("id,type,language")
     refused = runner.invoke(app, ["prevention", "import", str(bad)])
     assert refused.exit_code == 2
     assert (

@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 
 from eucentre.db import transaction
 from eucentre.prevention import service
-from tests.prevention.helpers import WRITER, data, draft, published
+from tests.prevention.helpers import WRITER, draft, published
 
 
 def _catalogue(session_factory):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -29,16 +30,26 @@ def import_file(
     limit = get_settings().prevention_import_max_bytes
     if path.stat().st_size > limit:
         raise fail(f"{path} is larger than {limit} bytes (EUCENTRE_PREVENTION_IMPORT_MAX_BYTES)")
+
+    class Refused(Exception):  # not an AppError: it rolls the transaction back and passes
+        def __init__(self, problems: list[dict[str, Any]]) -> None:
+            self.problems = problems
+
     try:
         chosen = importer.format_of(path.name, format_name)
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
         rows = importer.parse(raw, format_name=chosen, max_bytes=limit)
         with cli_transaction() as session:
-            outcome = importer.store(session, rows, actor=CLI_ACTOR)
+            try:
+                outcome = importer.store(session, rows, actor=CLI_ACTOR)
+            except importer.ImportRefused as refused:
+                raise Refused(refused.problems) from None
     except importer.ImportRefused as refused:
-        for problem in refused.detail:
-            err_console.print(f"{path.name}:{problem['line']}: {problem['message']}")
+        _print_problems(path, refused.problems)
+        raise fail("nothing was imported") from None
+    except Refused as refused:
+        _print_problems(path, refused.problems)
         raise fail("nothing was imported") from None
     except importer.errors.AppError as refused:
         raise fail(str(refused.detail)) from None
@@ -46,6 +57,21 @@ def import_file(
         f"{len(outcome.created)} created, {len(outcome.updated)} updated, "
         f"{len(outcome.unchanged)} unchanged (drafts: an editor submits, another approves)"
     )
+
+
+def _print_problems(path: Path, problems: list[dict[str, Any]]) -> None:
+    for problem in problems:
+        err_console.print(f"{path.name}:{problem['line']}: {problem['message']}")
+
+
+@prevention_app.command("reindex")
+def reindex() -> None:
+    """Rebuild the search documents of all published records (after the concept scheme
+    changed)."""
+    from eucentre.prevention import service
+
+    with cli_transaction() as session:
+        typer.echo(f"{service.reindex(session)} published records indexed")
 
 
 @prevention_app.command("export")

@@ -103,11 +103,14 @@ class FacetTable:
             ids = ids[ids < self._live.shape[0]]
             ids = ids[self._live[ids]]
             for facet, values in filters.items():
-                columns = [self._columns.get((facet, value)) for value in values]
-                columns = [column for column in columns if column is not None]
+                columns = [
+                    self._columns[(facet, value)]
+                    for value in values
+                    if (facet, value) in self._columns
+                ]
                 if not columns:
                     return ids[:0]
-                ids = ids[self._matrix[np.ix_(ids, columns)].any(axis=1)]
+                ids = ids[self._matrix[np.ix_(ids, np.array(columns, dtype=np.int64))].any(axis=1)]
             return ids
 
     def counts(self, ids: np.ndarray) -> dict[str, dict[str, int]]:

@@ -36,7 +36,13 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 class ImportRefused(errors.UnprocessableEntity):
+    """Problems of a file, each with its line; nothing was stored."""
+
     code = "import_refused"
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        super().__init__(problems)
+        self.problems = problems
 
 
 @dataclass
@@ -81,7 +87,9 @@ class _Row:
 
 
 def _validate(parsed: list[Parsed]) -> list[_Row]:
-    rows, problems, seen = [], [], {}
+    rows: list[_Row] = []
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for item in parsed:
         fields = dict(item.fields)
         references = fields.pop("evaluates", []) or []
@@ -168,9 +176,9 @@ def store(session: Session, rows: list[_Row], *, actor: str) -> Outcome:
             service.working(session, created).data = data.model_dump(mode="json")
             outcome.created.append(record_id)
             continue
-        record = repository.get(session, record_id)
-        assert record is not None
-        if service.working(session, record).data == data.model_dump(mode="json"):
+        existing_record = repository.get(session, record_id)
+        assert existing_record is not None
+        if service.working(session, existing_record).data == data.model_dump(mode="json"):
             outcome.unchanged.append(record_id)
         else:
             service.edit(session, actor=actor, record_id=record_id, data=data, event="imported")

@@ -102,19 +102,24 @@ def clean(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     if country not in COUNTRIES:
         problems.append({"field": "country", "message": N_("choose a country from the list")})
     fields["country"] = country
-    known = {"languages": LANGUAGES, "expertise": EXPERTISE, "target_groups": TARGET_LABELS}
+    known: dict[str, Mapping[Any, str]] = {
+        "languages": LANGUAGES,
+        "expertise": EXPERTISE,
+        "target_groups": TARGET_LABELS,
+    }
     for name in LIST_FIELDS:
-        chosen = [str(v) for v in values.get(name, [])][:40]
+        given = values.get(name, [])
+        chosen = [str(v) for v in ([given] if isinstance(given, str) else given)][:40]
         if any(v not in known[name] for v in chosen):
             problems.append({"field": name, "message": N_("choose from the list")})
         fields[name] = sorted(set(chosen) & set(known[name]))
-    visibility = {}
+    visibility: dict[str, str] = {}
     for name in FIELDS:
-        chosen = str(values.get(f"visibility_{name}", DEFAULT_VISIBILITY[name]))
-        if chosen not in Visibility.__members__:
+        level = str(values.get(f"visibility_{name}", DEFAULT_VISIBILITY[name]))
+        if level not in {v.value for v in Visibility}:
             problems.append({"field": f"visibility_{name}", "message": N_("choose who may see it")})
-            chosen = Visibility.hidden
-        visibility[name] = chosen
+            level = Visibility.hidden.value
+        visibility[name] = level
     if problems:
         raise Problems(problems)
     return fields, visibility

@@ -85,10 +85,13 @@ def _concept(concept_id: str, typed: tuple[str, ...]) -> Group:
     carries since it was indexed, or was tagged with by an editor; the typed words too. The
     labels in every language are kept for highlighting, and `with_labels` matches them in the
     text as well (for an index built before a label was added, until `prevention reindex`)."""
-    phrases = []
-    singles = []
+    phrases: list[tuple[str, ...]] = []
+    singles: list[str] = []
     for label in concepts.label_queries(concept_id):
-        (singles if len(label) == 1 else phrases).append(label if len(label) > 1 else label[0])
+        if len(label) == 1:
+            singles.append(label[0])
+        else:
+            phrases.append(label)
     token = concepts.BY_ID[concept_id].token
     typed_keys = tuple(key for word in typed for key in text.query_keys(word)[:1])
     terms = tuple(dict.fromkeys((token, *typed_keys)))

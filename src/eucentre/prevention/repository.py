@@ -164,4 +164,4 @@ def identities(session: Session, ids: Sequence[int]) -> dict[int, str]:
             PreventionRecord.id.in_(list(ids)), PreventionRecord.identity.is_not(None)
         )
     ).all()
-    return {record_id: identity for record_id, identity in rows}
+    return {record_id: identity for record_id, identity in rows if identity is not None}

@@ -239,3 +239,19 @@ def flag_unreviewed(session: Session, *, record_ids: list[int]) -> int:
         )
     session.flush()
     return len(record_ids)
+
+
+def reindex(session: Session) -> int:
+    """Write every published record's search document again (after the concept scheme or the
+    word handling changed); in the caller's transaction."""
+    count = 0
+    for batch in repository.published_batches(session):
+        for record, data in batch:
+            index.publish(
+                session,
+                record_id=record.id,
+                data=data,
+                at=record.first_published_at or record.created_at,
+            )
+            count += 1
+    return count

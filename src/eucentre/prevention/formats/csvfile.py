@@ -9,8 +9,8 @@ import io
 from eucentre.prevention.formats.common import MAX_LINE, MAX_RECORDS, FormatError, Parsed
 from eucentre.prevention.vocabulary import LANGUAGES
 
-LIST_COLUMNS = ("countries", "languages", "target_groups", "levels", "settings", "authors")
-LIST_COLUMNS += ("concepts", "evaluates")
+LIST_COLUMNS: tuple[str, ...] = ("countries", "languages", "target_groups", "levels", "settings")
+LIST_COLUMNS += ("authors", "concepts", "evaluates")
 PLAIN_COLUMNS = ("type", "evidence", "evidence_note", "doi", "url", "publisher", "contact")
 IGNORED = ("id", "last_reviewed", "demo", "first_published")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
