@@ -32,6 +32,7 @@ bench: install
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/refusal.py
 	$(BIN)/python bench/signin_flood.py
+	$(BIN)/python bench/prevention.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the
 # new entries in the .po files). The platform's catalogue is src/eucentre/locale/; a domain with
