@@ -43,6 +43,7 @@ MANIFEST = Manifest(
     ),
     models=("eucentre.prevention.models",),
     demo=("eucentre.prevention.demo:load",),
+    static="static",
     public_services=(
         PublicService(
             N_("Prevention hub"),
