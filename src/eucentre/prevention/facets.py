@@ -7,15 +7,19 @@ and nothing when nothing changed)."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eucentre.prevention.models import PreventionSearchDoc, PreventionSearchState
+from eucentre.prevention.schemas import RecordData
 
 REFRESH_BATCH = 5000
+PARSED_REVISIONS = 2000
 
 
 class FacetTable:
@@ -26,6 +30,21 @@ class FacetTable:
         self._matrix = np.zeros((1024, 64), dtype=bool)
         self._live = np.zeros(1024, dtype=bool)
         self._published = np.zeros(1024, dtype=np.float64)
+        self._parsed: OrderedDict[int, RecordData] = OrderedDict()
+
+    def parsed(self, revision_id: int, data: dict[str, Any]) -> RecordData:
+        """A published revision's content, parsed once (published revisions never change)."""
+        with self._lock:
+            found = self._parsed.get(revision_id)
+            if found is not None:
+                self._parsed.move_to_end(revision_id)
+                return found
+        found = RecordData.model_validate(data)
+        with self._lock:
+            self._parsed[revision_id] = found
+            while len(self._parsed) > PARSED_REVISIONS:
+                self._parsed.popitem(last=False)
+        return found
 
     # --- keeping current ----------------------------------------------------------------
 
@@ -91,6 +110,11 @@ class FacetTable:
         self._published = np.concatenate([self._published, np.zeros(grow)])
 
     # --- reading ------------------------------------------------------------------------
+
+    def size(self) -> int:
+        """How many records are published."""
+        with self._lock:
+            return int(np.count_nonzero(self._live))
 
     def live_ids(self) -> np.ndarray:
         with self._lock:

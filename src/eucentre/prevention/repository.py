@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -85,6 +86,17 @@ def published(session: Session, ids: Sequence[int]) -> dict[int, Published]:
         return {}
     rows = session.execute(_published_query().where(PreventionRecord.id.in_(list(ids)))).all()
     return {record.id: (record, RecordData.model_validate(data)) for record, data in rows}
+
+
+def published_raw(
+    session: Session, ids: Sequence[int]
+) -> dict[int, tuple[PreventionRecord, dict[str, Any]]]:
+    """Like `published`, the content not yet parsed (the search caches parsed revisions:
+    a published revision never changes)."""
+    if not ids:
+        return {}
+    rows = session.execute(_published_query().where(PreventionRecord.id.in_(list(ids)))).all()
+    return {record.id: (record, data) for record, data in rows}
 
 
 def published_one(session: Session, record_id: int) -> Published | None:

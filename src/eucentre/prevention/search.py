@@ -51,17 +51,17 @@ class Result:
 def _ranked_page(
     session: Session, plan: query.Plan, kept: np.ndarray, table: FacetTable, *, need: int
 ) -> list[int]:
-    wanted = set(kept.tolist())
+    wanted = np.zeros(int(kept.max()) + 1, dtype=bool)
+    wanted[kept] = True
     page: list[int] = []
-    for record_id in engine_for(session).ranked(session, plan, catalogue=len(table.live_ids())):
-        if record_id in wanted:
+    for record_id in engine_for(session).ranked(session, plan, catalogue=table.size()):
+        if record_id < len(wanted) and wanted[record_id]:
             page.append(record_id)
+            wanted[record_id] = False
             if len(page) >= need:
                 return page
-    # The rest (matched only through unranked groups), newest first.
-    seen = set(page)
-    rest = np.array([i for i in kept.tolist() if i not in seen], dtype=np.int64)
-    return page + table.newest_first(rest, need - len(page))
+    # The rest (matched only through unranked groups or prefixes), newest first.
+    return page + table.newest_first(kept[wanted[kept]], need - len(page))
 
 
 def search(
@@ -90,12 +90,14 @@ def search(
         kept = table.keep(matched, chosen)
         order = _ranked_page(session, plan, kept, table, need=need) if len(kept) else []
     page_ids = order[min(offset, MAX_OFFSET) : need]
-    content = repository.published(session, page_ids)
+    content = repository.published_raw(session, page_ids)
     hits = []
     for record_id in page_ids:
         if record_id not in content:  # withdrawn since the facet table was read
             continue
-        record, data = content[record_id]
+        record, raw = content[record_id]
+        assert record.published_revision_id is not None
+        data = table.parsed(record.published_revision_id, raw)
         shown = data.text_in(language)
         hits.append(
             Hit(
