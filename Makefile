@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export EUCENTRE_DATA_DIR ?= $(CURDIR)/var
 export EUCENTRE_PORT ?= 8000
 
-.PHONY: install run test bench lint format messages clean
+.PHONY: install run test test-heavy bench lint format messages clean
 
 install: $(STAMP)
 
@@ -22,7 +22,11 @@ run: install
 	exec $(BIN)/eucentre serve
 
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not heavy"
+
+# The tests that take minutes each (marked heavy): run before a release, not on every change.
+test-heavy: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m heavy
 
 bench: install
 	$(BIN)/python bench/hashing.py
@@ -32,6 +36,10 @@ bench: install
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/refusal.py
 	$(BIN)/python bench/signin_flood.py
+	$(BIN)/python bench/victims.py
+	$(BIN)/python bench/transparency.py
+	$(BIN)/python bench/private_matching.py
+	$(BIN)/python bench/monitoring.py
 	$(BIN)/python bench/prevention.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the

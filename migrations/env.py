@@ -11,8 +11,9 @@ from eucentre.db import make_engine
 from eucentre.domains import installed
 from eucentre.models import Base
 
+# The models kept in the domains' own folders (their manifests' `models`).
+installed().import_models()
 config = context.config
-installed().import_models()  # the models domains keep in their own folders
 target_metadata = Base.metadata
 
 

@@ -482,6 +482,19 @@ HOSTILE_BODIES = {
 }
 
 
+def test_an_integer_longer_than_python_reads_is_a_malformed_body(target: FuzzTarget) -> None:
+    """Not a JSON syntax error (Python refuses integers of over 4 300 digits), so FastAPI answers
+    400 itself; it must carry a code that says what was wrong, not a generic one."""
+    with httpx.Client(base_url=target.url, timeout=REQUEST_TIMEOUT) as client:
+        response = client.post(
+            "/api/v1/lookup",
+            content=b'{"max_distance": ' + b"9" * 5000 + b', "hashes": []}',
+            headers={**target.headers["provider"], "Content-Type": "application/json"},
+        )
+    assert response.status_code == 400
+    assert check(response)["error"] == "malformed_body"
+
+
 DEEP = ("deep-arrays-1k", "deep-arrays-100k", "deep-objects-100k")
 # BUG (test_deeply_nested_report_json_is_refused): reports/parsing.py report_from_json lets
 # json.loads' RecursionError escape, so deeply nested report JSON is a 500.

@@ -9,8 +9,6 @@ from eucentre.domains import installed
 from eucentre.models import Base
 from eucentre.operations.migrations import current_revision, head_revision, upgrade
 
-installed().import_models()
-
 
 def _described(name, kind, *_) -> bool:
     # What a search engine keeps itself (FTS5 tables, an expression index) has no model.
@@ -19,6 +17,7 @@ def _described(name, kind, *_) -> bool:
 
 
 def test_models_and_migrations_agree(database) -> None:
+    installed().import_models()  # the models kept in the domains' own folders
     with database.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_name": _described}

@@ -24,7 +24,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("content_description_sealed", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(
+            sa.Column("content_description_sealed", sa.LargeBinary(), nullable=True)
+        )
         batch_op.add_column(sa.Column("reason_sealed", sa.LargeBinary(), nullable=True))
     with op.batch_alter_table("report_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("message_sealed", sa.LargeBinary(), nullable=True))

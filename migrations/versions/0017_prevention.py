@@ -2,7 +2,7 @@
 FTS5 or a PostgreSQL full-text index), and the practitioner network's directory
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0018
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

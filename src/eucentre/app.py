@@ -53,6 +53,7 @@ def create_app(
     settings = settings or get_settings()
     engine = engine or engine_for(settings)
     domains = domains or installed()
+    domains.import_models()
     queue = TaskQueue(settings, session_factory=make_session_factory(engine), domains=domains)
 
     @asynccontextmanager

@@ -128,6 +128,25 @@ class Settings(BaseSettings):
     complaint_failed_lookups_per_number_per_hour: int = Field(
         default=5, ge=1, description="Wrong secrets tried for one complaint number, from anywhere."
     )
+    # --- victims (victims/, docs/victims.md) -----------------------------------------------
+    victims_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="A victim's case is deleted this long after its withdrawal or last activity.",
+    )
+    victims_cases_per_hour: int = Field(
+        default=10, ge=1, description="Victims' cases created per client address and hour."
+    )
+    victims_failed_lookups_per_hour: int = Field(
+        default=20, ge=1, description="Wrong case numbers or PINs per client address and hour."
+    )
+    victims_failed_lookups_per_case_per_hour: int = Field(
+        default=5,
+        ge=1,
+        description="Wrong PINs for one case, from anywhere, before the clients that tried "
+        "are slowed (never the case locked).",
+    )
+    # --- end of victims ----------------------------------------------------------------------
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks of reverse proxies whose "
@@ -152,11 +171,24 @@ class Settings(BaseSettings):
         gt=0,
         description="Large bodies get one more second per this many bytes.",
     )
+    report_cpu_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="CPU time an assessment may spend hashing one report's files; the files "
+        "left are marked unassessed and the report goes to an analyst.",
+    )
     max_connections: int = Field(
         default=1000, ge=1, description="Connections and requests at once; beyond, 503."
     )
     max_header_bytes: int = Field(
         default=16 * 1024, ge=1024, description="The largest request line and headers accepted."
+    )
+    # --- monitoring (docs/monitoring.md) ---
+    monitoring_max_rows: int = Field(
+        default=20_000,
+        ge=1,
+        le=200_000,
+        description="The most observations one submission (CSV, JSON or XLSX) may hold.",
     )
     # --- prevention: the prevention hub's catalogue and practitioner network (docs/prevention.md)
     prevention_import_max_bytes: int = Field(
@@ -182,6 +214,17 @@ class Settings(BaseSettings):
     )
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
+    )
+    # --- transparency (published statistics) ---
+    statistics_min_cell: int = Field(
+        default=10,
+        ge=1,
+        description="Breakdown cells below this count are suppressed on every output (1: none).",
+    )
+    statistics_cache_seconds: float = Field(
+        default=300,
+        ge=0,
+        description="How long live figures are reused before they are computed again (0: never).",
     )
 
     @model_validator(mode="after")

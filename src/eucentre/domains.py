@@ -18,10 +18,14 @@ DOMAINS = (
     "eucentre.indicators",
     "eucentre.referrals",
     "eucentre.complaints",
+    "eucentre.victims",
     "eucentre.admin",
     "eucentre.retention",
     "eucentre.media",
     "eucentre.matching",
+    "eucentre.transparency",
+    "eucentre.detection",
+    "eucentre.monitoring",
     "eucentre.prevention",
 )
 

@@ -10,6 +10,8 @@ class OrganisationKind(StrEnum):
     provider = "provider"
     authority = "authority"
     centre = "centre"
+    # A Member State's monitoring coordinator: reports its country's figures (monitoring).
+    coordinator = "coordinator"
 
 
 class Role(StrEnum):
@@ -25,3 +27,10 @@ class Role(StrEnum):
 
 # People of an authority sign in like staff but act as their organisation (see auth/service.py).
 AUTHORITY_OFFICER = "authority_officer"
+# People of a Member State's monitoring coordinator sign in the same way and act for it.
+COORDINATOR = "coordinator"
+# The roles of accounts that act for an organisation, and the kind of organisation each needs.
+ORGANISATION_ROLES = {
+    AUTHORITY_OFFICER: OrganisationKind.authority,
+    COORDINATOR: OrganisationKind.coordinator,
+}

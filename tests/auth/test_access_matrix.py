@@ -15,7 +15,7 @@ from eucentre.auth.principals import ANONYMOUS, Principal, PrincipalKind
 from eucentre.db import transaction
 from eucentre.kit.crypto import sha256_hex
 from eucentre.models import OrganisationKind, Role
-from eucentre.models.staff import AUTHORITY_OFFICER
+from eucentre.models.staff import AUTHORITY_OFFICER, COORDINATOR
 from tests.conftest import TEST_SECRET
 from tests.factories import make_key, make_organisation, make_staff
 
@@ -53,7 +53,11 @@ def build_callers(live, session_factory) -> list[Caller]:
     secret = TEST_SECRET.encode()
     callers = [Caller("anonymous", ANONYMOUS, {}, {})]
     with transaction(session_factory) as session:
-        for kind in (OrganisationKind.provider, OrganisationKind.authority):
+        for kind in (
+            OrganisationKind.provider,
+            OrganisationKind.authority,
+            OrganisationKind.coordinator,
+        ):
             key = make_key(session, make_organisation(session, kind=kind))
             callers.append(
                 Caller(
@@ -63,28 +67,31 @@ def build_callers(live, session_factory) -> list[Caller]:
                     {},
                 )
             )
-        authority = make_organisation(
-            session, kind=OrganisationKind.authority, name="matrix-authority"
-        )
-        officer = auth_service.create_user(
-            session,
-            actor="test",
-            secret=secret,
-            email="officer@matrix.test",
-            role=AUTHORITY_OFFICER,
-            password="a long enough password",
-            organisation_name=authority.name,
-        ).user
-        token = auth_service.open_session(session, user=officer, lifetime=timedelta(hours=1))
-        callers.append(
-            Caller(
-                "authority officer",
-                auth_service.principal_for_session(session, token),
-                {csrf.HEADER: csrf.token_for_session(secret, sha256_hex(token))},
-                {csrf.COOKIE: NONCE},
-                user=officer,
+        # People who sign in and act for an organisation.
+        for kind, role in (
+            (OrganisationKind.authority, AUTHORITY_OFFICER),
+            (OrganisationKind.coordinator, COORDINATOR),
+        ):
+            organisation = make_organisation(session, kind=kind, name=f"matrix-{kind.value}")
+            person = auth_service.create_user(
+                session,
+                actor="test",
+                secret=secret,
+                email=f"{role}@matrix.test",
+                role=role,
+                password="a long enough password",
+                organisation_name=organisation.name,
+            ).user
+            token = auth_service.open_session(session, user=person, lifetime=timedelta(hours=1))
+            callers.append(
+                Caller(
+                    role.replace("_", " "),
+                    auth_service.principal_for_session(session, token),
+                    {csrf.HEADER: csrf.token_for_session(secret, sha256_hex(token))},
+                    {csrf.COOKIE: NONCE},
+                    user=person,
+                )
             )
-        )
         for role in Role:
             account = make_staff(session, secret=secret, role=role)
             token = auth_service.open_session(

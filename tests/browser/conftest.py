@@ -1,34 +1,18 @@
 """Playwright driving Debian's Chromium (never a downloaded browser)."""
 
-import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = os.environ.get("EUCENTRE_CHROMIUM", "/usr/bin/chromium")
+from tests.browser.chromium import CHROMIUM, available, shared_browser
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
+    if not available():
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (done by .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
+    # Shared with the other browser tests of this process (see tests/browser/chromium.py).
+    yield shared_browser()
 
 
 @pytest.fixture

@@ -268,3 +268,18 @@ def test_sixteen_bit_clipped_to_flat_matches_the_reference():
     record = hash_bytes(raw)
     assert (record["pdq"], record["pdq_quality"]) == reference_pdq_bytes(raw)
     assert record["pdq_displayed_quality"] > 50
+
+
+def test_pixels_built_a_block_of_rows_at_a_time_equal_numpys_reading(monkeypatch) -> None:
+    from PIL import Image
+
+    from eucentre.media import decode
+
+    rng = np.random.default_rng(9)
+    monkeypatch.setattr(decode, "ARRAY_BLOCK_BYTES", 4 * 37 * 5)  # 5 rows a block, last short
+    for mode, shape in [("RGB", (23, 37, 3)), ("RGBA", (23, 37, 4)), ("L", (23, 37))]:
+        image = Image.fromarray((rng.random(shape) * 255).astype(np.uint8), mode=mode)
+        built = decode.as_array(image)
+        assert built.dtype == np.uint8 and np.array_equal(built, np.asarray(image)), mode
+    wide = Image.fromarray((rng.random((23, 37)) * 65535).astype(np.uint16))
+    assert np.array_equal(decode.as_array(wide), np.asarray(wide))

@@ -78,3 +78,52 @@ def test_video_frames_have_the_video_pixel_cap(tmp_path) -> None:
     with pytest.raises(errors.DecompressionBomb):  # a lower image cap applies to frames too
         hash_bytes(clip, options=HashOptions(max_pixels=96 * 64 - 1))
     assert hash_bytes(clip, options=HashOptions(max_frame_pixels=96 * 64))["vpdq"]
+
+
+@pytest.mark.parametrize("scale", [1.0, 255 / 65535])
+def test_luma_computed_block_by_block_is_the_whole_images_bit_for_bit(monkeypatch, scale) -> None:
+    """Large images are converted a block of rows at a time (memory, speed); the bits must be
+    those of the reference's one float64 expression over the whole image."""
+    from eucentre.media import pdq
+
+    rng = np.random.default_rng(3)
+    pixels = (rng.random((97, 61, 3)) * 255).astype(np.uint8)
+    monkeypatch.setattr(pdq, "LUMA_BLOCK_PIXELS", 61 * 10)  # 10 rows a block, the last short
+    arr = pixels.astype(np.float64)
+    if scale != 1.0:
+        arr = np.clip(np.round(arr * scale), 0, 255)
+    whole = (arr[..., 0] * 0.299 + arr[..., 1] * 0.587 + arr[..., 2] * 0.114).astype(np.float32)
+    assert np.array_equal(reference_luma(pixels, scale), whole)
+    grey = pixels[..., 0]
+    assert np.array_equal(
+        reference_luma(grey), (grey * 0.299 + grey * 0.587 + grey * 0.114).astype(np.float32)
+    )
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 200), (64, 64), (100, 37), (129, 257)])
+@pytest.mark.parametrize("kind", ["flat", "noise", "near-flat rgba", "grey", "16-bit"])
+def test_the_streamed_exact_pass_is_the_whole_image_pass_bit_for_bit(shape, kind) -> None:
+    """`sequential_pdq_of` streams the reference's four box passes over the rows; the whole-image
+    `sequential_pdq` is the oracle, in every orientation."""
+    from eucentre.media.pdq import sequential_pdq_of
+
+    rng = np.random.default_rng(sum(shape))
+    scale = 1.0
+    if kind == "flat":
+        pixels = np.full((*shape, 3), 77, np.uint8)
+    elif kind == "noise":
+        pixels = (rng.random((*shape, 3)) * 255).astype(np.uint8)
+    elif kind == "near-flat rgba":
+        pixels = np.clip(rng.normal(128, 0.3, (*shape, 4)), 0, 255).astype(np.uint8)
+    elif kind == "grey":
+        pixels = (rng.random(shape) * 255).astype(np.uint8)
+    else:
+        pixels, scale = (rng.random((*shape, 3)) * 65535).astype(np.uint16), 255 / 65535
+    luma = reference_luma(pixels, scale)
+    for name, (flip_rows, flip_cols, transpose) in TRANSFORMS.items():
+        orientation = {"flip_rows": flip_rows, "flip_cols": flip_cols, "transpose": transpose}
+        expected = sequential_pdq(oriented_luma(luma, **orientation))
+        streamed = sequential_pdq_of(pixels, scale, **orientation)
+        assert streamed.hash == expected.hash, name
+        assert streamed.quality == expected.quality
+        assert np.array_equal(streamed.dct, expected.dct)

@@ -72,3 +72,23 @@ def test_deadlines() -> None:
     assert cases.overdue(deadline_at=due, decided=False, now=due + timedelta(seconds=1))
     assert not cases.overdue(deadline_at=due, decided=True, now=due + timedelta(days=1))
     assert not cases.overdue(deadline_at=due, decided=False, now=due)
+
+
+def test_a_check_character_catches_a_mistyped_character_or_swapped_neighbours() -> None:
+    numbers = CaseNumbers("V", groups=3, check=True)
+    number = numbers.new(lambda _: False)
+    body = number[2:].replace("-", "")
+    assert len(body) == 15 and numbers.random_characters == 14  # 14 x log2(31) > 69 bits
+    assert numbers.well_formed(number) and numbers.well_formed(numbers.normalise(body.lower()))
+    for position in range(len(body)):
+        for other in cases.ALPHABET:
+            if other != body[position]:
+                typo = body[:position] + other + body[position + 1 :]
+                assert not cases.has_valid_check(typo), (position, other)
+    for position in range(len(body) - 1):
+        a, b = body[position], body[position + 1]
+        if a != b:
+            swapped = body[:position] + b + a + body[position + 2 :]
+            assert not cases.has_valid_check(swapped), position
+    assert not numbers.well_formed("V-ABCDE") and not CaseNumbers("C").well_formed("V-ABCDE-FGHJK")
+    assert CaseNumbers("C").well_formed("C-ABCDE-FGHJK")

@@ -72,13 +72,16 @@ def test_scopes_and_navigation_come_from_the_manifests() -> None:
         "/staff/reports",
         "/staff/indicators",
         "/staff/complaints",
+        "/staff/victims",
         "/staff/organisations",
         "/staff/users",
         "/staff/audit",
+        "/staff/monitoring",
         "/staff/prevention",
         "/staff/prevention/network",
         "/prevention/network/account",
     ]
+    assert installed().scopes("coordinator") == {"monitoring:read", "monitoring:write"}
 
 
 def test_the_example_domain_serves_its_routes_and_navigation(settings, database) -> None:

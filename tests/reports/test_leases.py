@@ -14,9 +14,9 @@ from eucentre.blobs import blob_store
 from eucentre.db import transaction
 from eucentre.kit.time import utcnow
 from eucentre.media.hashing import hash_bytes
-from eucentre.models import OrganisationKind, Report, ReportItem, ReportMatch
+from eucentre.models import OrganisationKind, Report, ReportEvent, ReportItem, ReportMatch
 from eucentre.reports import intake, repository
-from eucentre.reports.assessment import UNFINISHED, assess
+from eucentre.reports.assessment import OVER_BUDGET, UNFINISHED, assess
 from eucentre.reports.schemas import ReportIn
 from eucentre.reports.tasks import assessment_context, reassess_stuck_reports
 from eucentre.rules.report_status import Status
@@ -137,3 +137,25 @@ def test_a_lease_past_its_expiry_is_taken_over(world, session_factory) -> None:
     assert matches(session_factory, report_id) == 1
     with transaction(session_factory) as session:
         assert session.get(Report, report_id).lease_owner is None
+
+
+def test_a_report_over_its_cpu_budget_stops_with_the_rest_marked(world, session_factory) -> None:
+    """Each file is bounded by the media limits; the budget bounds how many one report makes a
+    worker hash. Past it the files left are marked, the timeline says so, and triage knows."""
+    context = replace(world["context"], cpu_budget=1e-9)  # spent by the first file
+    report_id = world["report_id"]
+    assert assess(context, report_id) == Status.referred  # a.png matched: still referred
+    with transaction(session_factory) as session:
+        items = [i for i in repository.items(session, report_id) if i.kind == "file"]
+        assert [(i.hashed, i.error_code) for i in items] == [
+            (True, None),
+            (True, "cpu_budget_exceeded"),
+        ]
+        events = session.scalars(
+            select(ReportEvent).where(
+                ReportEvent.report_id == report_id, ReportEvent.kind == OVER_BUDGET
+            )
+        ).all()
+        assert [e.details for e in events] == [{"files": 1, "cpu_seconds": 1e-9}]
+        reasons = repository.get(session, report_id).triage_reasons
+    assert any("1 file(s) could not be assessed automatically" in r for r in reasons)

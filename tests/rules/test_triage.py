@@ -163,3 +163,20 @@ def test_match_order_does_not_matter(facts):
     reversed_facts = dataclasses.replace(facts, matches=facts.matches[::-1])
     one, other = triage(facts=facts), triage(facts=reversed_facts)
     assert (one.outcome, one.priority) == (other.outcome, other.priority)
+
+
+def test_files_left_unassessed_send_the_report_to_an_analyst_not_away() -> None:
+    # The hashed file matched only a disputed indicator: unfounded, unless files were left.
+    facts = ReportFacts(
+        incident_type="known_material",
+        file_count=3,
+        matches=(D,),
+        unassessed_file_count=2,
+    )
+    decision = triage(facts=facts)
+    assert decision.outcome == "review"
+    assert decision.reasons[-1] == (
+        "2 file(s) could not be assessed automatically (the report's processing budget ran "
+        "out): an analyst must look at them."
+    )
+    assert triage(facts=dataclasses.replace(facts, unassessed_file_count=0)).outcome == "unfounded"

@@ -9,10 +9,12 @@ MANIFEST = Manifest(
         Command(
             "orgs",
             "eucentre.auth.cli:orgs_app",
-            help="Organisations: providers, authorities and the Centre.",
+            help="Organisations: providers, authorities, coordinators, the Centre.",
         ),
         Command(
-            "keys", "eucentre.auth.cli:keys_app", help="API keys for providers and authorities."
+            "keys",
+            "eucentre.auth.cli:keys_app",
+            help="API keys for providers, authorities and coordinators.",
         ),
         Command("users", "eucentre.auth.cli:users_app", help="Staff accounts."),
     ),

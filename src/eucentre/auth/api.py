@@ -20,7 +20,14 @@ class WhoAmI(BaseModel):
 @router.get("/whoami", response_model=WhoAmI)
 def whoami(
     principal: Principal = Depends(
-        allow(roles=ALL_STAFF, organisations={PrincipalKind.provider, PrincipalKind.authority})
+        allow(
+            roles=ALL_STAFF,
+            organisations={
+                PrincipalKind.provider,
+                PrincipalKind.authority,
+                PrincipalKind.coordinator,
+            },
+        )
     ),
 ) -> WhoAmI:
     """Who the presented key or session is: lets an integration check its key."""

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from eucentre.clikit import CLI_ACTOR, GROUP_SETTINGS, cli_transaction, fail
-from eucentre.kinds import AUTHORITY_OFFICER, OrganisationKind, Role
+from eucentre.kinds import AUTHORITY_OFFICER, COORDINATOR, OrganisationKind, Role
 
 # The services (SQLAlchemy, argon2) are imported by the commands, so that starting `eucentre`
 # does not wait for them.
@@ -29,7 +29,9 @@ users_app = typer.Typer(no_args_is_help=True, context_settings=GROUP_SETTINGS)
 @orgs_app.command("create")
 def create_org(
     name: str = typer.Option(..., "--name", help="Unique name."),
-    kind: OrganisationKind = typer.Option(..., "--kind", help="provider, authority or centre."),
+    kind: OrganisationKind = typer.Option(
+        ..., "--kind", help="provider, authority, coordinator or centre."
+    ),
     country: str = typer.Option(..., "--country", help="ISO 3166 two-letter code, e.g. DE."),
     europol: bool = typer.Option(False, "--europol", help="This authority is Europol."),
 ) -> None:
@@ -84,6 +86,7 @@ class AccountRole(StrEnum):
     editor = Role.editor.value
     network_member = Role.network_member.value
     authority_officer = AUTHORITY_OFFICER
+    coordinator = COORDINATOR
 
 
 @users_app.command("create")
@@ -92,13 +95,18 @@ def create_user(
     role: AccountRole = typer.Option(
         ...,
         "--role",
-        help="analyst, senior_analyst, administrator, auditor, editor, network_member or "
-        "authority_officer.",
+        help="analyst, senior_analyst, administrator, auditor, editor, network_member, "
+        "authority_officer or coordinator.",
     ),
-    org: str | None = typer.Option(None, "--org", help="For an authority officer: the authority."),
+    org: str | None = typer.Option(
+        None,
+        "--org",
+        help="For an authority officer: the authority; for a coordinator: the coordinator.",
+    ),
 ) -> None:
-    """Create a staff account (or, with --org, an authority officer's). The password is read
-    from standard input; the TOTP secret is printed for the person's authenticator app."""
+    """Create a staff account (or, with --org, an authority officer's or a coordinator's). The
+    password is read from standard input; the TOTP secret is printed for the person's
+    authenticator app."""
     from eucentre.auth import service, totp
     from eucentre.config import get_settings
 

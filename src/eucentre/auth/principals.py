@@ -13,6 +13,7 @@ class PrincipalKind(StrEnum):
     provider = "provider"
     authority = "authority"
     staff = "staff"
+    coordinator = "coordinator"
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Principal:
     @property
     def actor(self) -> str:
         """How the audit log names this caller: ids only, never a name or an address."""
-        if self.user_id is not None:  # staff, and authority officers signed in as people
+        if self.user_id is not None:  # staff, and people of an organisation signed in
             return f"user:{self.user_id}"
         if self.api_key_id is not None:
             return f"key:{self.api_key_id}"
@@ -49,4 +50,5 @@ ANONYMOUS = Principal(kind=PrincipalKind.anonymous)
 ORGANISATION_PRINCIPAL = {
     OrganisationKind.provider: PrincipalKind.provider,
     OrganisationKind.authority: PrincipalKind.authority,
+    OrganisationKind.coordinator: PrincipalKind.coordinator,
 }

@@ -17,6 +17,7 @@ from eucentre.auth.demo_marks import is_demo_email, is_demo_key
 from eucentre.auth.passwords import hash_password, verify_password
 from eucentre.auth.principals import ORGANISATION_PRINCIPAL, Principal, PrincipalKind
 from eucentre.auth.scopes import allowed_scopes, scopes_for
+from eucentre.kinds import ORGANISATION_ROLES
 from eucentre.kit.crypto import derive_key, keyed_digest, open_sealed, same, seal, sha256_hex
 from eucentre.kit.time import as_utc, utcnow
 from eucentre.models import (
@@ -28,7 +29,6 @@ from eucentre.models import (
     StaffSession,
     StaffUser,
 )
-from eucentre.models.staff import AUTHORITY_OFFICER
 
 KEY_PREFIX = "euc"
 
@@ -95,8 +95,8 @@ def create_user(
     totp_secret: str | None = None,
     organisation_name: str | None = None,
 ) -> NewUser:
-    """A staff account, or (role authority_officer, with organisation_name) an account for a
-    person of an authority."""
+    """A staff account, or (role authority_officer or coordinator, with organisation_name) an
+    account for a person of an authority or of a Member State's monitoring coordinator."""
     email = email.strip().lower()
     if "@" not in email:
         raise errors.UnprocessableEntity("not an email address", code="invalid_email")
@@ -107,16 +107,19 @@ def create_user(
     except ValueError as weak:
         raise errors.UnprocessableEntity(str(weak), code="weak_password") from weak
     organisation_id = None
-    if role == AUTHORITY_OFFICER:
+    needed_kind = ORGANISATION_ROLES.get(str(role))
+    if needed_kind is not None:
         org = repository.organisation_by_name(session, organisation_name or "")
-        if org is None or org.kind != OrganisationKind.authority:
+        if org is None or org.kind != needed_kind:
             raise errors.UnprocessableEntity(
-                "an authority officer needs --org naming an authority", code="unknown_organisation"
+                f"a {role} account needs --org naming a {needed_kind.value}",
+                code="unknown_organisation",
             )
         organisation_id = org.id
     elif organisation_name:
         raise errors.UnprocessableEntity(
-            "only authority officers belong to an organisation", code="invalid_role"
+            "only authority officers and coordinators belong to an organisation",
+            code="invalid_role",
         )
     totp_secret = totp_secret or totp.new_secret()
     user = StaffUser(
@@ -460,13 +463,15 @@ def principal_for_session(session: Session, token: str) -> Principal | None:
     user = session.get(StaffUser, live.user_id)
     if user is None or not user.is_active:
         return None
-    if user.role == AUTHORITY_OFFICER:
-        # An officer acts for their authority, with the authority's scopes, in the browser.
+    kind = ORGANISATION_ROLES.get(user.role)
+    if kind is not None:
+        # An officer acts for their authority (a coordinator for their coordinator), with the
+        # organisation's scopes, in the browser.
         return Principal(
-            kind=PrincipalKind.authority,
+            kind=ORGANISATION_PRINCIPAL[kind],
             user_id=user.id,
             organisation_id=user.organisation_id,
-            scopes=allowed_scopes(OrganisationKind.authority),
+            scopes=allowed_scopes(kind),
             session_token_hash=token_hash,
         )
     return Principal(

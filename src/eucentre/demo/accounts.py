@@ -48,6 +48,12 @@ DEMO_ORGANISATIONS = (
         is_europol=True,
         key="euc_demoeuropol_europol-demo-key-not-secret",
     ),
+    DemoOrganisation(
+        "Monitoring coordinator Germany (demo)",
+        OrganisationKind.coordinator,
+        "DE",
+        key="euc_democoordde_coordinator-de-demo-key-not-secret",
+    ),
 )
 
 DEMO_USERS = (
@@ -69,6 +75,10 @@ DEMO_OFFICERS = (
     ("officer.fr@demo.eucentre.eu", "Police nationale (demo)"),
     ("officer.europol@demo.eucentre.eu", "Europol (demo)"),
 )
+
+
+# People of the demo Member State coordinator, who report their country's figures (monitoring).
+DEMO_COORDINATORS = (("coordinator.de@demo.eucentre.eu", "Monitoring coordinator Germany (demo)"),)
 
 
 def demo_totp_secret(email: str) -> str:

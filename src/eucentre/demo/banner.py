@@ -23,6 +23,9 @@ def demo_credentials() -> list[Line]:
     accounts = [(email, role.value) for email, role in data.DEMO_USERS] + [
         (email, f"authority officer, {organisation}") for email, organisation in data.DEMO_OFFICERS
     ]
+    accounts += [
+        (email, f"coordinator, {organisation}") for email, organisation in data.DEMO_COORDINATORS
+    ]
     for email, role in accounts:
         lines.append(Line(f"  {email}  ({role})"))
         lines.append(Line(f"      TOTP secret  {data.demo_totp_secret(email)}"))

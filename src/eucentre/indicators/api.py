@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
@@ -91,24 +92,61 @@ def lookup(
     )
 
 
-@router.get("/indicators/changes", response_model=ChangesOut)
+# Other domains may serve further lists through this feed, with the same contract, by
+# registering a change list for the manifest hook CHANGE_LISTS: an object with `name` (the
+# `?list=` value), `scope` (what a provider needs besides indicators:read) and
+# `changes(session, *, signal, cursor, limit)` returning rows with op, signal, value, id, seq, at.
+CHANGE_LISTS = "indicators.change_lists"
+
+
+def _change_list(name: str, principal: Principal):  # type: ignore[no-untyped-def]
+    from eucentre.auth.scopes import grants
+    from eucentre.domains import installed
+
+    found = {item.name: item for item in installed().hooks(CHANGE_LISTS)}
+    if name not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise errors.UnprocessableEntity(f"no list {name!r}; lists: {known}", code="unknown_list")
+    if not grants(principal.scopes, found[name].scope):
+        raise errors.Forbidden(
+            f"the list {name!r} needs the scope {found[name].scope!r}", code="scope_missing"
+        )
+    return found[name]
+
+
+@router.get(
+    "/indicators/changes",
+    response_model=ChangesOut,
+    responses=errors.responses(errors.UnprocessableEntity),
+)
 def changes(
     signal: ExportSignal | None = None,
     cursor: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(1000, ge=1, le=10_000),
+    list_name: str | None = Query(None, alias="list", max_length=40),
     session: Session = Depends(get_session),
-    _: Principal = Depends(allow(organisations=PROVIDERS, scope="indicators:read")),
+    principal: Principal = Depends(allow(organisations=PROVIDERS, scope="indicators:read")),
 ) -> ChangesOut:
     """Indicators added to and removed from distribution since `cursor`; pass the returned
-    cursor next time. Resumable, and no change is skipped or repeated."""
-    rows = repository.changes_since(session, signal=signal, cursor=cursor, limit=limit)
+    cursor next time. Resumable, and no change is skipped or repeated. With `list`, another
+    list served the same way (`victim_requests`: hashes victims asked to have removed, for
+    review by a person, with the scope victims:read)."""
+    if list_name is not None:
+        rows = _change_list(list_name, principal).changes(
+            session, signal=signal, cursor=cursor, limit=limit
+        )
+    else:
+        rows = [
+            _Row(r.op, r.signal, r.value, r.indicator_id, r.seq, r.at)
+            for r in repository.changes_since(session, signal=signal, cursor=cursor, limit=limit)
+        ]
     return ChangesOut(
         changes=[
             ChangeOut(
                 op=row.op,
                 signal=row.signal,
                 value=row.value,
-                id=row.indicator_id,
+                id=row.id,
                 seq=row.seq,
                 at=as_utc(row.at).isoformat(),
             )
@@ -116,6 +154,15 @@ def changes(
         ],
         cursor=rows[-1].seq if rows else cursor,
     )
+
+
+class _Row(NamedTuple):
+    op: str
+    signal: str
+    value: str
+    id: int
+    seq: int
+    at: datetime
 
 
 @router.get("/indicators/export", response_class=StreamingResponse)

@@ -90,6 +90,7 @@ def create(
         )
     existing = repository.by_value(session, candidate.signal, value)
     if existing is not None:
+        _add_source(session, existing, source_kind, source_name, source_reference, actor)
         return existing, False
     wanted = list(lists or default_lists(candidate.signal))
     found = repository.lists_named(session, wanted)
@@ -124,6 +125,26 @@ def create(
     if hit:
         _event(session, indicator, actor="system", kind="guard_hit", reason="; ".join(hit))
     return indicator, True
+
+
+def _add_source(
+    session: Session, indicator: Indicator, kind: str, name: str, reference: str, actor: str
+) -> None:
+    """A value that arrives again from another source keeps that source in its provenance
+    (the detection bundles count independent sources); the same source twice is one."""
+    known = {(source.kind, source.name) for source in repository.sources(session, indicator.id)}
+    if (kind, name[:200]) in known:
+        return
+    session.add(
+        IndicatorSource(
+            indicator_id=indicator.id,
+            kind=kind,
+            name=name[:200],
+            reference=reference[:200],
+            actor=actor,
+        )
+    )
+    _event(session, indicator, actor=actor, kind="source_added", details={"source": kind})
 
 
 def _event(

@@ -3,14 +3,17 @@
 No database and no global state: the platform's services call these and store the results.
 The names below are imported on first use, so importing a submodule (the CLI's limits, say)
 does not load numpy, Pillow and PyAV.
+
+The hashing modules import one another relatively and nothing of the platform, so the same
+files are also the on-device client's hashing (`clients/python`, which ships this folder as
+`eucentre_client.media`); only the manifest below needs the platform, and it is built on
+first use.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
-
-from eucentre.platform.manifest import Command, Manifest
 
 if TYPE_CHECKING:
     from eucentre.media.errors import ERROR_CODES, MediaError
@@ -59,20 +62,25 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "MANIFEST":
+        return _manifest()
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(import_module(f"{__name__}.{home}"), name)
 
 
-MANIFEST = Manifest(
-    name="media",
-    commands=(
-        Command(
-            "hash",
-            "eucentre.media.cli:hash_command",
-            group=False,
-            help="Hash media files: MD5, SHA-256, and PDQ or vPDQ.",
+def _manifest() -> Any:
+    from eucentre.platform.manifest import Command, Manifest
+
+    return Manifest(
+        name="media",
+        commands=(
+            Command(
+                "hash",
+                "eucentre.media.cli:hash_command",
+                group=False,
+                help="Hash media files: MD5, SHA-256, and PDQ or vPDQ.",
+            ),
         ),
-    ),
-)
+    )

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from eucentre.media.pdq import (
+from .pdq import (
     DCT_SIZE,
     PDQHash,
     col_pass,
     dct16,
     dct_to_hex,
+    is_constant_image,
     is_near_flat,
-    oriented_luma,
     pdq_from_buffer,
-    reference_luma,
     row_pass,
-    sequential_pdq,
+    sequential_pdq_of,
 )
 
 # Frequencies u = 1..16: odd frequencies change sign when their axis is mirrored.
@@ -86,18 +85,15 @@ def pdq_with_dihedral(pixels: np.ndarray, *, scale: float = 1.0) -> tuple[PDQHas
     assert original is not None
     if is_near_flat(buffers[(False, False)]):
         # Rounding noise decides these bits: redo each with the reference's exact arithmetic,
-        # once per distinct oriented image (a whole-image pass each, slow on large images).
-        luma = reference_luma(pixels, scale)
-        sources = orientation_sources(luma.shape, constant=bool(luma.min() == luma.max()))
+        # once per distinct oriented image (a streamed whole-image pass each).
+        sources = orientation_sources(pixels.shape[:2], constant=is_constant_image(pixels))
         computed: dict[str, PDQHash] = {}
         for name in TRANSFORMS:
             source = sources[name]
             if source not in computed:
                 flip_rows, flip_cols, transpose = TRANSFORMS[source]
-                computed[source] = sequential_pdq(
-                    oriented_luma(
-                        luma, flip_rows=flip_rows, flip_cols=flip_cols, transpose=transpose
-                    )
+                computed[source] = sequential_pdq_of(
+                    pixels, scale, flip_rows=flip_rows, flip_cols=flip_cols, transpose=transpose
                 )
             hashes[name] = computed[source].hash
         original = computed["original"]

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from eucentre.media import errors
-from eucentre.media.decode import DecodedImage, decode_image
-from eucentre.media.digests import Digests, digest_bytes, digest_file, digest_stream
-from eucentre.media.dihedral import EXIF_ORIENTATION, TRANSFORMS, pdq_with_dihedral
-from eucentre.media.formats import SNIFF_BYTES, Format, extension_mismatch, looks_truncated, sniff
-from eucentre.media.limits import (
+from . import errors
+from .decode import DecodedImage, decode_image
+from .digests import Digests, digest_bytes, digest_file, digest_stream
+from .dihedral import EXIF_ORIENTATION, TRANSFORMS, pdq_with_dihedral
+from .formats import SNIFF_BYTES, Format, extension_mismatch, looks_truncated, sniff
+from .limits import (
     DEFAULT_DEDUPE_DISTANCE,
     DEFAULT_FPS,
     DEFAULT_MAX_FRAMES,
@@ -32,15 +32,13 @@ from eucentre.media.limits import (
     DEFAULT_MAX_PIXELS_PER_FRAME,
     DEFAULT_MAX_SECONDS,
 )
-from eucentre.media.pdq import (
+from .pdq import (
     QUALITY_INDICATOR_MIN,
     downsample_64,
     is_near_flat,
-    oriented_luma,
     pdq_from_buffer,
     pdq_hash,
-    reference_luma,
-    sequential_pdq,
+    sequential_pdq_of,
 )
 
 TAIL_BYTES = 64
@@ -99,13 +97,13 @@ def _image_fields(image: DecodedImage, options: HashOptions) -> dict[str, Any]:
             scale=image.scale,
         )
         if is_near_flat(buffer):
-            luma = oriented_luma(
-                reference_luma(image.pixels, image.scale),
+            fields["pdq_oriented"] = sequential_pdq_of(
+                image.pixels,
+                image.scale,
                 flip_rows=flip_rows,
                 flip_cols=flip_cols,
                 transpose=transpose,
-            )
-            fields["pdq_oriented"] = sequential_pdq(luma).hash
+            ).hash
         else:
             fields["pdq_oriented"] = pdq_from_buffer(buffer).hash
     if options.fast:
@@ -124,7 +122,7 @@ def _image_fields(image: DecodedImage, options: HashOptions) -> dict[str, Any]:
 
 def _video_fields(source: Any, options: HashOptions) -> dict[str, Any]:
     # PyAV takes a tenth of a second to import, which hashing only images need not pay.
-    from eucentre.media.video import hash_video
+    from .video import hash_video
 
     video = hash_video(
         source,

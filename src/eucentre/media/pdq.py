@@ -135,7 +135,7 @@ def use_jit() -> ModuleType:
     """Load the numba kernels now (and use them from now on): for processes that hash a lot."""
     global _jit
     if _jit is None:
-        from eucentre.media import pdq_jit
+        from . import pdq_jit
 
         _jit = pdq_jit
     return _jit
@@ -276,7 +276,7 @@ def pdq_hash(pixels: np.ndarray, *, scale: float = 1.0) -> PDQHash:
     """PDQ of a (H, W) luma or (H, W, C>=3) RGB(A) array with 0-255 values (after ``scale``)."""
     buffer = downsample_64(pixels, scale=scale)
     if is_near_flat(buffer):
-        return sequential_pdq(reference_luma(pixels, scale))
+        return sequential_pdq_of(pixels, scale)
     return pdq_from_buffer(buffer)
 
 
@@ -314,14 +314,26 @@ def _sequential_dct_matrix() -> np.ndarray:
     return (factor * np.cos((np.pi / 2.0 / OUTPUT_SIZE) * u * (2 * j + 1))).astype(np.float32)
 
 
+# Rows converted at a time: the float64 intermediates of a whole 100 MP image would take
+# gigabytes and most of the time; per block they stay in cache. Same operations, same bits.
+LUMA_BLOCK_PIXELS = 1 << 20
+
+
 def reference_luma(pixels: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """Float32 luminance as the reference computes it (float64 weighted sum, then float32)."""
-    arr = pixels
+    height, width = pixels.shape[:2]
+    out = np.empty((height, width), dtype=np.float32)
+    step = max(1, LUMA_BLOCK_PIXELS // max(1, width))
+    for top in range(0, height, step):
+        out[top : top + step] = _luma_block(pixels[top : top + step], scale)
+    return out
+
+
+def _luma_block(arr: np.ndarray, scale: float) -> np.ndarray:
     if scale != 1.0:
         arr = np.clip(np.round(arr.astype(np.float64) * scale), 0, 255)
     red, green, blue = (arr, arr, arr) if arr.ndim == 2 else (arr[..., 0], arr[..., 1], arr[..., 2])
-    grey = red * 0.299 + green * 0.587 + blue * 0.114
-    return np.ascontiguousarray(grey, dtype=np.float32)
+    return red * 0.299 + green * 0.587 + blue * 0.114
 
 
 def is_near_flat(buffer: np.ndarray) -> bool:
@@ -335,6 +347,46 @@ def sequential_pdq(luma: np.ndarray) -> PDQHash:
     jit = use_jit()
     buffer = jit.sequential_buffer(
         np.ascontiguousarray(luma, dtype=np.float32),
+        jarosz_window(width),
+        jarosz_window(height),
+        sample_points(height),
+        sample_points(width),
+    )
+    coefficients = jit.sequential_dct(buffer, _sequential_dct_matrix())
+    return PDQHash(hash=dct_to_hex(coefficients), quality=quality(buffer), dct=coefficients)
+
+
+def is_constant_image(pixels: np.ndarray) -> bool:
+    """All pixels the same (so every mirrored copy is the same image)."""
+    view = pixels if pixels.ndim == 3 else pixels[:, :, None]
+    return bool(use_jit().is_constant(view)) if view.size else True
+
+
+def sequential_pdq_of(
+    pixels: np.ndarray,
+    scale: float = 1.0,
+    *,
+    flip_rows: bool = False,
+    flip_cols: bool = False,
+    transpose: bool = False,
+) -> PDQHash:
+    """`sequential_pdq(oriented_luma(reference_luma(pixels, scale), ...))`, bit for bit, without
+    the whole-image float buffers: the luma and the four box passes are streamed over the rows
+    of the oriented pixels (pdq_jit.streamed_buffer), so a 100 MP flat image costs its decoded
+    pixels and a few megabytes."""
+    view = pixels if pixels.ndim == 3 else pixels[:, :, None]
+    if flip_rows:
+        view = view[::-1]
+    if flip_cols:
+        view = view[:, ::-1]
+    if transpose:
+        # Read in memory order once rather than down the columns at every step.
+        view = np.ascontiguousarray(view.transpose(1, 0, 2))
+    height, width = view.shape[:2]
+    jit = use_jit()
+    buffer = jit.streamed_buffer(
+        view,
+        float(scale),
         jarosz_window(width),
         jarosz_window(height),
         sample_points(height),

@@ -43,7 +43,12 @@ def _pdq_bytes(data: bytes) -> str:
 def _pdq_from_media(media: MediaFile) -> Hashed:
     record = media.record
     variants = {VARIANT_ALIASES.get(k, k): v for k, v in record.get("pdq_dihedral", {}).items()}
-    return Hashed(record["pdq"], record["pdq_quality"], {"variants": variants})
+    details: dict[str, Any] = {"variants": variants}
+    if record.get("pdq_displayed"):
+        # The picture as shown, where the reference reads the file otherwise (palette, CMYK,
+        # 16-bit): what a browser hashes, so victims' hashes are compared with it too.
+        details["displayed"] = record["pdq_displayed"]
+    return Hashed(record["pdq"], record["pdq_quality"], details)
 
 
 def _pdq_queries(stored: Hashed) -> list[QuerySpec]:

@@ -16,15 +16,15 @@ from typing import BinaryIO
 import av
 import numpy as np
 
-from eucentre.media import errors
-from eucentre.media.limits import (
+from . import errors
+from .limits import (
     DEFAULT_DEDUPE_DISTANCE,
     DEFAULT_FPS,
     DEFAULT_MAX_FRAMES,
     DEFAULT_MAX_PIXELS_PER_FRAME,
     DEFAULT_MAX_SECONDS,
 )
-from eucentre.media.pdq import QUALITY_INDICATOR_MIN, pdq_hash
+from .pdq import QUALITY_INDICATOR_MIN, pdq_hash
 
 VPDQ_DISTANCE_THRESHOLD = 31
 VPDQ_MATCH_SHARE = 0.8

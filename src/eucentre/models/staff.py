@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eucentre.kinds import AUTHORITY_OFFICER, Role
+from eucentre.kinds import AUTHORITY_OFFICER, COORDINATOR, Role
 from eucentre.models.base import Base, CreatedAt
 
-__all__ = ["AUTHORITY_OFFICER", "Role", "SignInAttempt", "StaffSession", "StaffUser"]
+__all__ = ["AUTHORITY_OFFICER", "COORDINATOR", "Role", "SignInAttempt", "StaffSession", "StaffUser"]
 
 
 class StaffUser(CreatedAt, Base):
@@ -17,7 +17,7 @@ class StaffUser(CreatedAt, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     role: Mapped[str] = mapped_column(String(20))
-    # Set for authority officers: the authority they act for.
+    # Set for authority officers and coordinators: the organisation they act for.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     password_hash: Mapped[str] = mapped_column(String(200))
     # Encrypted at rest: a database dump must not hand out second factors.

@@ -40,17 +40,51 @@ def normalise_code(value: str) -> str:
     return "-".join(cleaned[i : i + GROUP] for i in range(0, len(cleaned), GROUP))
 
 
+def _weighted(code: str) -> int:
+    return sum((i + 1) * ALPHABET.index(ch) for i, ch in enumerate(code)) % len(ALPHABET)
+
+
+def check_character(body: str) -> str:
+    """The check character of a code in ALPHABET: the weighted sum (weights 1, 2, 3...) of all
+    characters, the check included, is 0 modulo 31. Since 31 is prime and the weights of
+    neighbours differ, every single mistyped character and every swap of two different
+    neighbours breaks the sum. For codes of up to 30 characters."""
+    n = len(ALPHABET)
+    if len(body) >= n - 1:
+        raise ValueError(f"a checked code has at most {n - 2} characters before its check")
+    weight = len(body) + 1
+    return ALPHABET[(-_weighted(body) * pow(weight, -1, n)) % n]
+
+
+def has_valid_check(code: str) -> bool:
+    """Whether the last character of a code (dashes ignored) checks the others."""
+    cleaned = code.replace("-", "")
+    if len(cleaned) < 2 or any(ch not in ALPHABET for ch in cleaned):
+        return False
+    return len(cleaned) < len(ALPHABET) and _weighted(cleaned) == 0
+
+
 @dataclass(frozen=True)
 class CaseNumbers:
-    """Case numbers of one kind: a letter and two groups ("C-ABCDE-FGHJK" for complaints)."""
+    """Case numbers of one kind: a letter and two groups ("C-ABCDE-FGHJK" for complaints).
+    With `check`, the last character is a check character (`check_character`), so a number
+    mistyped by hand is recognised as such before anything is looked up."""
 
     prefix: str
     groups: int = 2
+    check: bool = False
+
+    @property
+    def random_characters(self) -> int:
+        return self.groups * GROUP - (1 if self.check else 0)
 
     def new(self, exists: Callable[[str], bool]) -> str:
         """A fresh random number (never a sequence, so numbers reveal nothing)."""
         while True:
-            number = f"{self.prefix}-{random_code(self.groups)}"
+            body = "".join(secrets.choice(ALPHABET) for _ in range(self.random_characters))
+            if self.check:
+                body += check_character(body)
+            number = f"{self.prefix}-{normalise_code(body)}"
             if not exists(number):
                 return number
 
@@ -62,6 +96,14 @@ class CaseNumbers:
         ):
             cleaned = cleaned[len(self.prefix) :]
         return f"{self.prefix}-{normalise_code(cleaned)}"
+
+    def well_formed(self, number: str) -> bool:
+        """Whether a normalised number has this kind's length and, with `check`, a check
+        character that checks (a number that could exist)."""
+        body = number[len(self.prefix) + 1 :].replace("-", "")
+        if not number.startswith(self.prefix + "-") or len(body) != self.groups * GROUP:
+            return False
+        return has_valid_check(body) if self.check else all(ch in ALPHABET for ch in body)
 
 
 def new_secret() -> str:

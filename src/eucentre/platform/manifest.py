@@ -42,8 +42,9 @@ class Command:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link in the navigation of one audience ("staff", "authority" or "public"). Staff links
-    name the roles that see them; a link to a page one may not open is not shown."""
+    """A link in the navigation of one audience ("staff", "authority", "coordinator" or
+    "public"). Staff links name the roles that see them; a link to a page one may not open is
+    not shown."""
 
     label: str
     href: str
@@ -78,7 +79,11 @@ class Manifest:
     - models: modules of SQLAlchemy models kept in the domain's own folder (for Alembic);
     - demo: functions `load(session, *, secret, blobs, media_dir) -> list[str]` that add the
       domain's demo data after the platform's own (idempotent; they return what they created);
-    - static: a folder of the domain's package served at `/static/<name>/` (its scripts).
+    - static: a folder of the domain's package served at `/static/<name>/` (its scripts);
+    - hooks: named extension points another domain offers ("reports.assessed"), each with the
+      references of this domain's callables for it, so the offering domain calls them without
+      importing this one (what a point's callables take and return is documented where the
+      point is offered).
 
     Templates (`<package>/templates/`) and translations (`<package>/locale/`) are found by
     their folders, as web/templating.py and web/i18n.py describe.
@@ -98,6 +103,7 @@ class Manifest:
     demo: tuple[str, ...] = ()
     static: str | None = None
     package: str = ""
+    hooks: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load(packages: Iterable[str]) -> Domains:
@@ -203,6 +209,12 @@ class Domains:
                 folders.append((f"/static/{manifest.name}", folder))
         return tuple(folders)
 
+    def hooks(self, point: str) -> tuple[Any, ...]:
+        """The callables the domains registered for an extension point, in domain order."""
+        return tuple(
+            resolve(ref) for manifest in self.manifests for ref in manifest.hooks.get(point, ())
+        )
+
     def import_models(self) -> None:
         for manifest in self.manifests:
             for module_name in manifest.models:
@@ -215,6 +227,7 @@ class Domains:
             refs += [*manifest.routers, *manifest.outbox, *manifest.blob_references]
             refs += list(manifest.demo)
             refs += [command.reference for command in manifest.commands]
+            refs += [ref for point in manifest.hooks.values() for ref in point]
         return refs
 
 

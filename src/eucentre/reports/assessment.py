@@ -18,6 +18,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,7 +46,7 @@ from eucentre.models import (
     ReportItemHash,
     ReportMatch,
 )
-from eucentre.reports import bundles, referring, repository
+from eucentre.reports import bundles, findings, referring, repository
 from eucentre.reports.intake import payload_of, set_status, timeline
 from eucentre.reports.ip_ranges import IpRangeTable
 from eucentre.rules import jurisdiction, triage
@@ -65,6 +66,13 @@ class AssessmentContext:
     secret: bytes
     # Short, so a crashed assessment is resumed soon; the heartbeat renews it every third.
     lease: timedelta = timedelta(seconds=60)
+    # CPU seconds one assessment may spend hashing a report's files (EUCENTRE_REPORT_CPU_SECONDS).
+    cpu_budget: float = 120.0
+    # Other domains' findings (reports/findings.py), e.g. a match with a victim's request.
+    hooks: tuple[findings.Hook, ...] = ()
+
+
+OVER_BUDGET = "cpu_budget_exceeded"
 
 
 UNFINISHED = (Status.received, Status.assessing)
@@ -92,11 +100,18 @@ def assess(ctx: AssessmentContext, report_id: int) -> str | None:
         ]
     try:
         with _Heartbeat(ctx, report_id, owner) as heartbeat:
-            for item_id, blob_id in pending:
+            # Each file is bounded by the media limits; the budget bounds how many such files
+            # one report makes a worker hash (this thread's CPU: hashing runs here).
+            started = time.thread_time()
+            for position, (item_id, blob_id) in enumerate(pending):
                 if not heartbeat.renew():
                     log.warning("assessment of report %s lost its lease", report_id)
                     return None
                 _hash_item(ctx, item_id, blob_id)
+                left = [item for item, _ in pending[position + 1 :]]
+                if left and time.thread_time() - started > ctx.cpu_budget:
+                    _leave_unassessed(ctx, report_id, left)
+                    break
         ctx.index.prepare(ctx.session_factory)
         with transaction(ctx.session_factory) as session:
             # Releasing in the deciding transaction: if another worker took the lease over,
@@ -188,6 +203,27 @@ def _hash_item(ctx: AssessmentContext, item_id: int, blob_id: str | None) -> Non
             ReportItemHash.of(signal, h.value, quality=h.quality, details=h.details)
             for signal, h in found.items()
         ]
+
+
+def _leave_unassessed(ctx: AssessmentContext, report_id: int, item_ids: list[int]) -> None:
+    with transaction(ctx.session_factory) as session:
+        left = 0
+        for item_id in item_ids:
+            item = session.get(ReportItem, item_id)
+            if item is not None and not item.hashed:
+                item.hashed, item.error_code = True, OVER_BUDGET
+                left += 1
+        report = repository.get(session, report_id)
+        if report is not None:
+            timeline(
+                session,
+                report,
+                actor=SYSTEM,
+                kind=OVER_BUDGET,
+                message=f"{left} file(s) left unassessed: the processing budget was spent",
+                details={"files": left, "cpu_seconds": ctx.cpu_budget},
+            )
+    log.warning("report %s: processing budget spent, %d file(s) left unassessed", report_id, left)
 
 
 def _queries(item: ReportItem) -> list[tuple[Query, str]]:
@@ -301,6 +337,7 @@ def _facts(
         has_location_data=any(u.get("ip_events") or u.get("country") for u in users),
         has_user_identifiers=any(u.get("identifiers") for u in users),
         content_removed=report.content_removed,
+        unassessed_file_count=sum(1 for i in items if i.error_code == OVER_BUDGET),
     )
 
 
@@ -334,6 +371,8 @@ def _decide(ctx: AssessmentContext, session: Session, report: Report) -> None:
     routing = _routing(ctx, payload, provider.country if provider else None)
     report.priority = decision.priority
     report.triage_reasons = list(decision.reasons)
+    found_by_others = [f for hook in ctx.hooks for f in hook(session, report, items)]
+    others = findings.apply(report, found_by_others)
     report.routing = {
         "member_states": list(routing.member_states),
         "europol": routing.europol,
@@ -344,7 +383,7 @@ def _decide(ctx: AssessmentContext, session: Session, report: Report) -> None:
         report,
         actor=SYSTEM,
         kind="assessed",
-        message=" ".join(decision.reasons),
+        message=" ".join([*decision.reasons, *others]),
         details={
             "outcome": decision.outcome,
             "matches": len(matches),

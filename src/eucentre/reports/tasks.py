@@ -20,6 +20,7 @@ def assessment_context(context: TaskContext) -> AssessmentContext:
 
     def build() -> AssessmentContext:
         from eucentre.indicators.lookup import LookupIndex
+        from eucentre.reports import findings
         from eucentre.reports.ip_ranges import demo_ip_ranges, load_ip_ranges
 
         settings = context.settings
@@ -30,6 +31,8 @@ def assessment_context(context: TaskContext) -> AssessmentContext:
             blobs=context.blobs,
             ip_table=load_ip_ranges(path) if path else demo_ip_ranges(),
             secret=settings.secret,
+            cpu_budget=settings.report_cpu_seconds,
+            hooks=findings.registered(),
         )
 
     return context.shared("reports.assessment", build)

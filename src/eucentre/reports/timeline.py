@@ -24,6 +24,7 @@ REPORT_TIMELINE = Timeline(
             "authority_outcome",
             "erroneous",
             "files_deleted",
+            "cpu_budget_exceeded",
         }
         | {f"status.{status.value}" for status in Status}
     ),

@@ -68,6 +68,8 @@ class ReportFacts:
     has_location_data: bool = False  # any IP event or declared country
     has_user_identifiers: bool = False
     content_removed: bool = False
+    # Files the assessment did not get to hash (the report's processing budget ran out).
+    unassessed_file_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,14 @@ def triage(*, facts: ReportFacts) -> TriageDecision:
         reasons.append(f"Reported as {kind}, which an analyst must assess.")
         if verified:
             reasons.append(f"{len(verified)} file(s) match verified indicators.")
+
+    if facts.unassessed_file_count:
+        reasons.append(
+            f"{facts.unassessed_file_count} file(s) could not be assessed automatically (the "
+            "report's processing budget ran out): an analyst must look at them."
+        )
+        if outcome == "unfounded":
+            outcome = "review"
 
     if facts.urgent and outcome == "unfounded":
         # A person confirms before an urgent report is turned away: a wrong "unfounded" could

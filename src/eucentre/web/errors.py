@@ -20,7 +20,14 @@ from eucentre.web.templating import same_site_path
 
 log = logging.getLogger(__name__)
 
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+# FastAPI answers 400 itself only when it cannot parse a body (e.g. an integer literal longer
+# than Python reads, which is not a JSON syntax error).
+HTTP_CODES = {
+    400: "malformed_body",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
 
 
 def wants_json(request: Request) -> bool:

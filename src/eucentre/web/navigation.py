@@ -13,4 +13,6 @@ def navigation_for(principal: Principal, domains: Domains) -> list[NavEntry]:
         return [entry for entry in domains.navigation("staff") if principal.role in entry.roles]
     if principal.kind is PrincipalKind.authority and principal.signed_in:
         return list(domains.navigation("authority"))
+    if principal.kind is PrincipalKind.coordinator and principal.signed_in:
+        return list(domains.navigation("coordinator"))
     return list(domains.navigation("public"))

@@ -15,24 +15,24 @@ from eucentre.auth import service as auth_service
 from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session, transaction
-from eucentre.models.staff import AUTHORITY_OFFICER, Role
+from eucentre.models.staff import AUTHORITY_OFFICER, COORDINATOR, Role
 from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+# Where people who act for an organisation, and network members, land after signing in
+# (staff: /staff).
+HOMES = {
+    AUTHORITY_OFFICER: "/authority/referrals",
+    COORDINATOR: "/monitoring/owed",
+    Role.network_member.value: "/prevention/network/account",
+}
 
 
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, _: Principal = Depends(allow(public=True))) -> HTMLResponse:
     services = request.app.state.domains.public_services
     return render(request, "landing.html", {"public_services": services})
-
-
-# Where people who are not the Centre's staff land after signing in.
-HOMES = {
-    AUTHORITY_OFFICER: "/authority/referrals",
-    Role.network_member.value: "/prevention/network/account",
-}
 
 
 def _safe_next(next_path: str | None, default: str = "/staff") -> str:
@@ -124,7 +124,7 @@ async def sign_in(
             status_code=refused.status,
         )
     home = HOMES.get(user.role, "/staff")
-    if next == "/staff":
+    if user.role in HOMES and next == "/staff":
         next = home  # the form's default target is the staff overview
     response = RedirectResponse(_safe_next(next, home), status_code=303)
     response.set_cookie(
@@ -145,7 +145,11 @@ def sign_out(
     request: Request,
     session: Session = Depends(get_session),
     principal: Principal = Depends(
-        allow(roles=ALL_STAFF, organisations={PrincipalKind.authority}, page=True)
+        allow(
+            roles=ALL_STAFF,
+            organisations={PrincipalKind.authority, PrincipalKind.coordinator},
+            page=True,
+        )
     ),
 ) -> RedirectResponse:
     auth_service.sign_out(session, principal=principal)
