@@ -118,7 +118,8 @@ def test_the_top_level_help_imports_no_domain_command_module() -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert [m for m in result["modules"] if m.endswith(".cli") and m != "eucentre.cli"] == []
-    listed = " ".join(result["outputs"][0].split())
+    # Rich draws the table with box characters; a long line of help wraps inside its cell.
+    listed = " ".join(result["outputs"][0].replace("│", " ").split())
     for command in installed().commands:
         assert f"{command.name} {command.help}" in listed, command.name
 

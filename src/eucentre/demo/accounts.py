@@ -49,7 +49,7 @@ DEMO_ORGANISATIONS = (
         key="euc_demoeuropol_europol-demo-key-not-secret",
     ),
     DemoOrganisation(
-        "Monitoring coordinator Germany (demo)",
+        "Coordinator Germany (demo)",
         OrganisationKind.coordinator,
         "DE",
         key="euc_democoordde_coordinator-de-demo-key-not-secret",
@@ -78,7 +78,7 @@ DEMO_OFFICERS = (
 
 
 # People of the demo Member State coordinator, who report their country's figures (monitoring).
-DEMO_COORDINATORS = (("coordinator.de@demo.eucentre.eu", "Monitoring coordinator Germany (demo)"),)
+DEMO_COORDINATORS = (("coordinator.de@demo.eucentre.eu", "Coordinator Germany (demo)"),)
 
 
 def demo_totp_secret(email: str) -> str:
