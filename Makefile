@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/refusal.py
 	$(BIN)/python bench/signin_flood.py
+	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/victims.py
 	$(BIN)/python bench/transparency.py
 	$(BIN)/python bench/private_matching.py

@@ -227,6 +227,46 @@ class Settings(BaseSettings):
         description="How long live figures are reused before they are computed again (0: never).",
     )
 
+    # --- search (the crawler) and notices -------------------------------------------------
+    crawl_allow_private: bool = Field(
+        default=False,
+        description="Let the crawler fetch private, loopback and link-local addresses (tests, a "
+        "lab); never in production.",
+    )
+    crawl_contact_url: str = Field(
+        default="https://eucentre.example/crawler",
+        description="Where site operators learn about the crawler; part of its User-Agent.",
+    )
+    crawl_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="The largest body fetched (decoded)."
+    )
+    crawl_timeout_seconds: float = Field(
+        default=20, gt=0, description="The longest one fetch may take, slow bodies included."
+    )
+    crawl_max_redirects: int = Field(default=5, ge=0, le=20, description="Redirects followed.")
+    crawl_max_pages: int = Field(default=1000, ge=1, description="Default pages per crawl.")
+    crawl_max_depth: int = Field(default=5, ge=0, description="Default link depth per crawl.")
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://[user:password@]host[:port][?starttls=true] or smtps://...; "
+        "notices to external hosts go out through it.",
+    )
+    notice_from: str = Field(
+        default="notices@eucentre.example", description="The From address of e-mailed notices."
+    )
+    notice_contact: str = Field(
+        default="notices@eucentre.example",
+        description="The Centre's contact point named in every notice (Art. 49).",
+    )
+    notice_resend_seconds: int = Field(
+        default=86400, ge=1, description="A notice is sent again this often until removal."
+    )
+    notice_escalate_after: timedelta = Field(
+        default=timedelta(days=7),
+        description="A notice not acted on this long after its first send goes to the "
+        "authority of the host's country (seconds, or ISO 8601 such as P7D).",
+    )
+
     @model_validator(mode="after")
     def _default_log_format(self) -> Settings:
         # Developers read the lines; everywhere else a collector parses them.

@@ -23,6 +23,8 @@ DOMAINS = (
     "eucentre.retention",
     "eucentre.media",
     "eucentre.matching",
+    "eucentre.notices",
+    "eucentre.search",
     "eucentre.transparency",
     "eucentre.detection",
     "eucentre.monitoring",

@@ -44,6 +44,7 @@ def test_every_reference_of_every_installed_manifest_resolves() -> None:
         "complaint.reinstate",
         "complaint.authority_note",
         "prevention.relay",
+        "notice.send",
     }
 
 
@@ -63,7 +64,12 @@ def test_two_handlers_for_one_outbox_kind_are_refused() -> None:
 
 
 def test_scopes_and_navigation_come_from_the_manifests() -> None:
-    assert installed().scopes("authority") == {"referrals:read", "referrals:write"}
+    assert installed().scopes("authority") == {
+        "referrals:read",
+        "referrals:write",
+        "notices:read",
+        "notices:write",
+    }
     assert "greetings:read" not in installed().scopes("provider")
     assert "greetings:read" in WITH_GREETINGS.scopes("provider")
     staff_links = [entry.href for entry in installed().navigation("staff")]
@@ -76,6 +82,8 @@ def test_scopes_and_navigation_come_from_the_manifests() -> None:
         "/staff/organisations",
         "/staff/users",
         "/staff/audit",
+        "/staff/notices",
+        "/staff/search",
         "/staff/monitoring",
         "/staff/prevention",
         "/staff/prevention/network",

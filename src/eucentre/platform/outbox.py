@@ -44,7 +44,9 @@ class Delivery:
 class OutboxHandler:
     kind: str
     deliver: Callable[[Delivery], None]
-    resend_every: timedelta | None = None
+    # A fixed interval, or a function of the delivery that reads it from the settings
+    # (`lambda d: timedelta(seconds=d.context.settings.notice_resend_seconds)`).
+    resend_every: timedelta | Callable[[Delivery], timedelta] | None = None
     # Whether a re-sent message is still wanted (the notice not yet answered); asked after each
     # send and before each re-send. Required with resend_every.
     still_needed: Callable[[Delivery], bool] | None = None
@@ -115,7 +117,8 @@ def _attempt(delivery: Delivery, handler: OutboxHandler) -> int:
     message.attempts = 0
     message.last_error = ""
     if handler.resend_every is not None and handler.still_needed(delivery):  # type: ignore[misc]
-        message.next_attempt_at = now + handler.resend_every
+        every = handler.resend_every
+        message.next_attempt_at = now + (every(delivery) if callable(every) else every)
     else:
         message.delivered_at = now
     return 1
