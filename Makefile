@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/transparency.py
 	$(BIN)/python bench/private_matching.py
 	$(BIN)/python bench/monitoring.py
+	$(BIN)/python bench/prevention.py
 
 # Extract the pages' English strings and bring every catalogue up to date (then translate the
 # new entries in the .po files). The platform's catalogue is src/eucentre/locale/; a domain with

@@ -2,7 +2,7 @@
 media and their matches) and notices (hosts, notices, their URLs, sends, holds, timeline)
 
 Revision ID: 0015
-Revises: 0018
+Revises: 0017
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -190,6 +190,28 @@ class Settings(BaseSettings):
         le=200_000,
         description="The most observations one submission (CSV, JSON or XLSX) may hold.",
     )
+    # --- prevention: the prevention hub's catalogue and practitioner network (docs/prevention.md)
+    prevention_import_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1024,
+        le=1024 * 1024 * 1024,
+        description="The largest catalogue file `prevention import` and the import page read.",
+    )
+    prevention_review_after_days: int = Field(
+        default=365, ge=1, description="Published records unreviewed this long are flagged."
+    )
+    prevention_reconfirm_after_days: int = Field(
+        default=365, ge=1, description="Directory entries not re-confirmed this long are hidden."
+    )
+    prevention_applications_per_hour: int = Field(
+        default=5, ge=1, description="Directory applications accepted per address and hour."
+    )
+    prevention_contacts_per_hour: int = Field(
+        default=5, ge=1, description="Messages relayed to members per sender address and hour."
+    )
+    prevention_contacts_per_member_per_day: int = Field(
+        default=20, ge=1, description="Messages relayed to one member per day, from anyone."
+    )
     tasks_immediate: bool = Field(
         default=False, description="Run tasks synchronously when enqueued (tests, one-off runs)."
     )

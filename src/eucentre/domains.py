@@ -28,6 +28,7 @@ DOMAINS = (
     "eucentre.transparency",
     "eucentre.detection",
     "eucentre.monitoring",
+    "eucentre.prevention",
 )
 
 

@@ -19,6 +19,10 @@ class Role(StrEnum):
     senior_analyst = "senior_analyst"
     administrator = "administrator"
     auditor = "auditor"
+    # The prevention hub: editors keep the catalogue (four eyes on publication), network
+    # members are practitioners listed in the directory who sign in to keep their own entry.
+    editor = "editor"
+    network_member = "network_member"
 
 
 # People of an authority sign in like staff but act as their organisation (see auth/service.py).

@@ -43,6 +43,7 @@ def test_every_reference_of_every_installed_manifest_resolves() -> None:
         "referral.publish",
         "complaint.reinstate",
         "complaint.authority_note",
+        "prevention.relay",
         "notice.send",
     }
 
@@ -84,6 +85,9 @@ def test_scopes_and_navigation_come_from_the_manifests() -> None:
         "/staff/notices",
         "/staff/search",
         "/staff/monitoring",
+        "/staff/prevention",
+        "/staff/prevention/network",
+        "/prevention/network/account",
     ]
     assert installed().scopes("coordinator") == {"monitoring:read", "monitoring:write"}
 

@@ -83,6 +83,8 @@ class AccountRole(StrEnum):
     senior_analyst = Role.senior_analyst.value
     administrator = Role.administrator.value
     auditor = Role.auditor.value
+    editor = Role.editor.value
+    network_member = Role.network_member.value
     authority_officer = AUTHORITY_OFFICER
     coordinator = COORDINATOR
 
@@ -93,7 +95,8 @@ def create_user(
     role: AccountRole = typer.Option(
         ...,
         "--role",
-        help="analyst, senior_analyst, administrator, auditor, authority_officer or coordinator.",
+        help="analyst, senior_analyst, administrator, auditor, editor, network_member, "
+        "authority_officer or coordinator.",
     ),
     org: str | None = typer.Option(
         None,

@@ -62,6 +62,10 @@ DEMO_USERS = (
     ("senior@demo.eucentre.eu", Role.senior_analyst),
     ("admin@demo.eucentre.eu", Role.administrator),
     ("auditor@demo.eucentre.eu", Role.auditor),
+    # The prevention catalogue's two editors (four eyes) and a listed practitioner.
+    ("editor@demo.eucentre.eu", Role.editor),
+    ("editor2@demo.eucentre.eu", Role.editor),
+    ("practitioner@demo.eucentre.eu", Role.network_member),
 )
 
 

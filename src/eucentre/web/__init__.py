@@ -3,7 +3,8 @@ languages."""
 
 from eucentre.platform.manifest import N_, Manifest, NavEntry
 
-ALL_STAFF = frozenset({"analyst", "senior_analyst", "administrator", "auditor"})
+# The Centre's own staff (network members, who also sign in, are not).
+ALL_STAFF = frozenset({"analyst", "senior_analyst", "administrator", "auditor", "editor"})
 
 MANIFEST = Manifest(
     name="web",

@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po
 from starlette.requests import Request
 
 from eucentre.auth.principals import PrincipalKind
+from eucentre.kinds import Role
 from eucentre.platform.manifest import N_ as N_  # one marker for pages and manifests
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -30,6 +31,9 @@ DEFAULT_LANGUAGE = "en"
 # Each language named in itself, for the switcher.
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français"}
 COOKIE = "eucentre_lang"
+# People who sign in like staff but are not the Centre's (practitioners of the prevention
+# network): their pages follow their browser like the public's.
+OUTSIDE_ROLES = frozenset({Role.network_member})
 QUERY = "lang"
 
 
@@ -98,7 +102,11 @@ def negotiate(request: Request) -> str:
     if remembered in LANGUAGES:
         return remembered
     principal = getattr(request.state, "principal", None)
-    if principal is not None and principal.kind is PrincipalKind.staff:
+    if (
+        principal is not None
+        and principal.kind is PrincipalKind.staff
+        and principal.role not in OUTSIDE_ROLES
+    ):
         return DEFAULT_LANGUAGE
     return best_match(request.headers.get("accept-language", ""))
 

@@ -15,13 +15,18 @@ from eucentre.auth import service as auth_service
 from eucentre.auth.access import ALL_STAFF, SESSION_COOKIE, allow, check_csrf
 from eucentre.auth.principals import Principal, PrincipalKind
 from eucentre.db import get_session, transaction
-from eucentre.models.staff import AUTHORITY_OFFICER, COORDINATOR
+from eucentre.models.staff import AUTHORITY_OFFICER, COORDINATOR, Role
 from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-# Where people who act for an organisation land after signing in (staff: /staff).
-HOMES = {AUTHORITY_OFFICER: "/authority/referrals", COORDINATOR: "/monitoring/owed"}
+# Where people who act for an organisation, and network members, land after signing in
+# (staff: /staff).
+HOMES = {
+    AUTHORITY_OFFICER: "/authority/referrals",
+    COORDINATOR: "/monitoring/owed",
+    Role.network_member.value: "/prevention/network/account",
+}
 
 
 @router.get("/", response_class=HTMLResponse)
