@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
-from eucentre.auth import csrf
-from eucentre.auth.access import CsrfFailed, allow, csrf_valid
+from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
 from eucentre.complaints import policy, receipts, repository, service
 from eucentre.complaints.schemas import MAX_FORM_BYTES, PublicComplaintIn
 from eucentre.db import get_session
+from eucentre.web.forms import read_bounded_form, text_fields
 from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
@@ -74,27 +74,13 @@ FORM_TOKEN = "form_token"  # noqa: S105 - a field name, not a credential
 async def read_form(request: Request) -> dict[str, str]:
     """The form's text fields, refusing what no honest form sends: a large body, files, many
     fields, or another content type. Nothing is read beyond the limit."""
-    kind = request.headers.get("content-type", "")
-    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        raise errors.UnsupportedMediaType("send the form", code="not_a_form")
-    declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit():
-        raise errors.BadRequest("the form must say how long it is", code="length_required")
-    if int(declared) > MAX_FORM_BYTES:
-        raise errors.PayloadTooLarge(
-            "what you wrote is too long; please shorten it", code="form_too_large"
-        )
-    try:
-        form = await request.form(max_files=0, max_fields=20)
-    except Exception as bad:  # noqa: BLE001 - any parse failure is the client's
-        raise errors.BadRequest("the form could not be read", code="bad_form") from bad
-    values = {key: value for key, value in form.items() if isinstance(value, str)}
-    # Checked here, after the limits, not by the access declaration (which reads no anonymous
-    # form): a cross-site page must not file complaints, nor spread guesses at secrets over its
-    # visitors' addresses.
-    if not csrf_valid(request, values.get(csrf.FORM_FIELD)):
-        raise CsrfFailed("the form has expired or did not come from this site; reload and retry")
-    return values
+    form = await read_bounded_form(
+        request,
+        max_bytes=MAX_FORM_BYTES,
+        max_fields=20,
+        too_long="what you wrote is too long; please shorten it",
+    )
+    return text_fields(form)
 
 
 def _problems(error: ValidationError, _: Callable[[str], str]) -> list[dict[str, str]]:

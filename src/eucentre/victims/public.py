@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from eucentre import errors
-from eucentre.auth import csrf
-from eucentre.auth.access import CsrfFailed, allow, csrf_valid
+from eucentre.auth.access import allow
 from eucentre.auth.principals import Principal
 from eucentre.db import after_commit, get_session
 from eucentre.kit.time import as_utc
@@ -28,6 +27,7 @@ from eucentre.victims import hashes, information, opening, repository, service
 from eucentre.victims.hashes import SubmittedHash
 from eucentre.victims.models import VictimCase
 from eucentre.victims.schemas import MAX_FORM_BYTES
+from eucentre.web.forms import read_bounded_form, text_fields
 from eucentre.web.i18n import N_, gettext_for
 from eucentre.web.templating import render
 
@@ -86,22 +86,10 @@ DATE_FORMAT = "%Y-%m-%d"
 
 async def read_form(request: Request) -> dict[str, str]:
     """The form's text fields, refusing a large body, files, many fields or another type."""
-    kind = request.headers.get("content-type", "")
-    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        raise errors.UnsupportedMediaType("send the form", code="not_a_form")
-    declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit():
-        raise errors.BadRequest("the form must say how long it is", code="length_required")
-    if int(declared) > MAX_FORM_BYTES:
-        raise errors.PayloadTooLarge("what you sent is too long", code="form_too_large")
-    try:
-        form = await request.form(max_files=0, max_fields=40)
-    except Exception as bad:  # noqa: BLE001 - any parse failure is the client's
-        raise errors.BadRequest("the form could not be read", code="bad_form") from bad
-    values = {key: value for key, value in form.items() if isinstance(value, str)}
-    if not csrf_valid(request, values.get(csrf.FORM_FIELD)):
-        raise CsrfFailed("the form has expired or did not come from this site; reload and retry")
-    return values
+    form = await read_bounded_form(
+        request, max_bytes=MAX_FORM_BYTES, max_fields=40, too_long="what you sent is too long"
+    )
+    return text_fields(form)
 
 
 @router.get("", response_class=HTMLResponse)

@@ -5,6 +5,8 @@
 // reads digest() at the end, holding one chunk at a time. MD5 is not used for security here,
 // only because providers' hash lists carry it.
 
+import { BlockHash } from "./block-hash.js";
+
 // K[i] = floor(abs(sin(i + 1)) * 2^32), written out rather than computed so no engine's sine
 // can change it.
 const K = new Int32Array([
@@ -24,37 +26,11 @@ function step(a, b, f, word, k, s) {
   return (b + ((sum << s) | (sum >>> (32 - s)))) | 0;
 }
 
-export class Md5 {
+export class Md5 extends BlockHash {
   constructor() {
+    super();
     this.state = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]);
-    this.block = new Uint8Array(64);
-    this.filled = 0; // bytes waiting in `block`
-    this.length = 0; // total bytes, as a double: exact up to 2^53
     this.words = new Int32Array(16);
-    this.done = false;
-  }
-
-  update(bytes) {
-    if (this.done) throw new Error("digest() was already called");
-    if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
-    let offset = 0;
-    const n = bytes.length;
-    this.length += n;
-    if (this.filled > 0) {
-      const take = Math.min(64 - this.filled, n);
-      this.block.set(bytes.subarray(0, take), this.filled);
-      this.filled += take;
-      offset = take;
-      if (this.filled < 64) return this;
-      this.compress(this.block, 0);
-      this.filled = 0;
-    }
-    for (; offset + 64 <= n; offset += 64) this.compress(bytes, offset);
-    if (offset < n) {
-      this.block.set(bytes.subarray(offset), 0);
-      this.filled = n - offset;
-    }
-    return this;
   }
 
   // One 64-byte block: four rounds of 16 steps, words read little-endian. Each round is a
@@ -102,23 +78,7 @@ export class Md5 {
 
   // The hex digest; the object cannot be updated afterwards.
   digest() {
-    if (!this.done) {
-      const bits = this.length * 8;
-      const padding = new Uint8Array((this.filled < 56 ? 56 : 120) - this.filled + 8);
-      padding[0] = 0x80;
-      // The message length in bits, 64-bit little-endian (exact: the length is below 2^53).
-      const tail = padding.length - 8;
-      const low = bits % 0x100000000;
-      const high = Math.floor(bits / 0x100000000);
-      for (let i = 0; i < 4; i++) {
-        padding[tail + i] = (low >>> (8 * i)) & 0xff;
-        padding[tail + 4 + i] = (high >>> (8 * i)) & 0xff;
-      }
-      const length = this.length;
-      this.update(padding);
-      this.length = length;
-      this.done = true;
-    }
+    this.finish(true); // length little-endian
     let hex = "";
     for (const word of this.state) {
       for (let i = 0; i < 4; i++) hex += ((word >>> (8 * i)) & 0xff).toString(16).padStart(2, "0");

@@ -3,6 +3,8 @@
 // crypto.subtle.digest takes the whole message at once, so hashing a multi-gigabyte video
 // with it would mean holding the video in memory; this one is fed chunk by chunk, like Md5.
 
+import { BlockHash } from "./block-hash.js";
+
 // First 32 bits of the fractional parts of the cube roots of the first 64 primes.
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -19,37 +21,11 @@ const INITIAL = [
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
 
-export class Sha256 {
+export class Sha256 extends BlockHash {
   constructor() {
+    super();
     this.state = new Int32Array(INITIAL);
-    this.block = new Uint8Array(64);
-    this.filled = 0;
-    this.length = 0; // total bytes (a double, exact up to 2^53)
     this.schedule = new Int32Array(16);
-    this.done = false;
-  }
-
-  update(bytes) {
-    if (this.done) throw new Error("digest() was already called");
-    if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
-    let offset = 0;
-    const n = bytes.length;
-    this.length += n;
-    if (this.filled > 0) {
-      const take = Math.min(64 - this.filled, n);
-      this.block.set(bytes.subarray(0, take), this.filled);
-      this.filled += take;
-      offset = take;
-      if (this.filled < 64) return this;
-      this.compress(this.block, 0);
-      this.filled = 0;
-    }
-    for (; offset + 64 <= n; offset += 64) this.compress(bytes, offset);
-    if (offset < n) {
-      this.block.set(bytes.subarray(offset), 0);
-      this.filled = n - offset;
-    }
-    return this;
   }
 
   // One 64-byte block. The message schedule is computed as the rounds need it, in a rolling
@@ -112,23 +88,7 @@ export class Sha256 {
   }
 
   digest() {
-    if (!this.done) {
-      const bits = this.length * 8;
-      const padding = new Uint8Array((this.filled < 56 ? 56 : 120) - this.filled + 8);
-      padding[0] = 0x80;
-      // The length in bits, 64-bit big-endian.
-      const tail = padding.length - 8;
-      const low = bits % 0x100000000;
-      const high = Math.floor(bits / 0x100000000);
-      for (let i = 0; i < 4; i++) {
-        padding[tail + 3 - i] = (high >>> (8 * i)) & 0xff;
-        padding[tail + 7 - i] = (low >>> (8 * i)) & 0xff;
-      }
-      const length = this.length;
-      this.update(padding);
-      this.length = length;
-      this.done = true;
-    }
+    this.finish(false); // length big-endian
     let hex = "";
     for (const word of this.state) hex += (word >>> 0).toString(16).padStart(8, "0");
     return hex;
